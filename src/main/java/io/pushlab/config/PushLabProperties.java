@@ -1,0 +1,91 @@
+package io.pushlab.config;
+
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Every {@code pushlab.*} setting, validated at start-up. Defaults match
+ * {@code application.yml} and the wire contract ({@code docs/api.md}).
+ */
+@Validated
+@ConfigurationProperties("pushlab")
+public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) int historySize,
+		@DefaultValue("2000") @Min(1) @Max(60_000) int maxTextLength,
+		@DefaultValue("memory") @Pattern(regexp = "memory|redis") String broker,
+		@DefaultValue @Valid @NotNull Delivery delivery, @DefaultValue @Valid @NotNull LongPolling longPolling,
+		@DefaultValue @Valid @NotNull Sse sse, @DefaultValue @Valid @NotNull Websocket websocket,
+		@DefaultValue @Valid @NotNull RawWebsocket rawWebsocket) {
+
+	/**
+	 * The threads that write pushed messages to SSE and WebSocket connections.
+	 *
+	 * @param threads writer threads shared by all connections (ignored with virtual
+	 * threads)
+	 * @param virtualThreads use a virtual thread per write burst (Java 21+ only)
+	 */
+	public record Delivery(@DefaultValue("16") @Min(1) @Max(1024) int threads,
+			@DefaultValue("false") boolean virtualThreads) {
+	}
+
+	/**
+	 * @param timeout longest a request is parked; a request's {@code timeout} may only
+	 * shorten it
+	 * @param queueCapacity messages kept per (client, room) between two polls
+	 * @param clientTtl a queue whose client has not polled for this long is removed
+	 * @param maxBatch most messages in one response
+	 */
+	public record LongPolling(@DefaultValue("25s") @NotNull Duration timeout,
+			@DefaultValue("1000") @Min(1) int queueCapacity, @DefaultValue("60s") @NotNull Duration clientTtl,
+			@DefaultValue("100") @Min(1) int maxBatch) {
+	}
+
+	/**
+	 * @param heartbeat interval of the {@code : keep-alive} comment
+	 * @param retry reconnect delay announced to the browser
+	 * @param timeout stream lifetime; 0 keeps a stream open until the client leaves
+	 * @param bufferSize events buffered for one slow stream before it is dropped
+	 */
+	public record Sse(@DefaultValue("15s") @NotNull Duration heartbeat, @DefaultValue("3s") @NotNull Duration retry,
+			@DefaultValue("0s") @NotNull Duration timeout, @DefaultValue("1000") @Min(1) int bufferSize) {
+	}
+
+	/**
+	 * @param allowedOrigins origins allowed to open a chat connection; empty means same
+	 * origin only
+	 * @param maxMessageBytes largest accepted frame; larger closes with 1009
+	 * @param maxMessagesPerSecond per-connection rate limit (bursts up to twice); 0 = no
+	 * limit
+	 * @param pingInterval server ping interval
+	 * @param sendTimeLimit a send blocked this long disconnects the client
+	 * @param sendBufferSize bytes buffered for a slow client before it is disconnected
+	 * @param historyOnJoin messages sent in the {@code history} frame on join
+	 */
+	public record Websocket(@DefaultValue List<String> allowedOrigins,
+			@DefaultValue("65536") @Min(128) int maxMessageBytes, @DefaultValue("20") @Min(0) int maxMessagesPerSecond,
+			@DefaultValue("25s") @NotNull Duration pingInterval, @DefaultValue("10s") @NotNull Duration sendTimeLimit,
+			@DefaultValue("524288") @Min(1024) int sendBufferSize, @DefaultValue("50") @Min(0) int historyOnJoin) {
+	}
+
+	/**
+	 * @param port TCP port of the hand-written RFC 6455 server; 0 turns it off
+	 * @param maxMessageBytes largest message; larger closes with 1009
+	 * @param maxConnections connections served at once; more are refused
+	 * @param maxHeaderBytes largest handshake header section
+	 * @param bindAddress address the raw server listens on
+	 */
+	public record RawWebsocket(@DefaultValue("9527") @Min(0) @Max(65535) int port,
+			@DefaultValue("1048576") @Min(125) int maxMessageBytes, @DefaultValue("64") @Min(1) int maxConnections,
+			@DefaultValue("8192") @Min(256) int maxHeaderBytes, @DefaultValue("0.0.0.0") String bindAddress) {
+	}
+
+}

@@ -1,0 +1,60 @@
+package io.pushlab.hub;
+
+import java.util.Optional;
+
+/**
+ * The hub's room log and fan-out: the one seam every transport goes through. The
+ * in-memory implementation is the default; a clustered one keeps the same guarantees
+ * across instances.
+ * <p>
+ * Guarantees: per room, ids start at 1, are unique and strictly increasing; every
+ * subscriber receives a room's messages in id order, each once; a message is serialized
+ * once per publish; a subscriber that refuses a delivery is dropped, never waited for.
+ * All methods are thread-safe. Room names are validated by the caller
+ * ({@link MessageRules}).
+ */
+public interface Broker {
+
+	/**
+	 * Stores a message in the room and hands it to every subscriber of the room.
+	 * @param room the room
+	 * @param draft the validated message
+	 * @return the stored message
+	 * @throws BrokerUnavailableException when the log cannot be written
+	 */
+	Envelope publish(String room, Draft draft);
+
+	/**
+	 * @param room the room
+	 * @param id a message id
+	 * @return the message when it is still retained
+	 */
+	Optional<Envelope> find(String room, long id);
+
+	/**
+	 * Reads retained messages after a cursor.
+	 * @param room the room
+	 * @param after the cursor: only messages with a greater id are returned
+	 * @param limit the most messages to return (at least 1)
+	 * @return the slice
+	 */
+	Slice read(String room, long after, int limit);
+
+	/**
+	 * @param room the room
+	 * @return the newest id in the room, 0 when it has none
+	 */
+	long lastId(String room);
+
+	/**
+	 * Registers a subscriber. When {@code after >= 0} the retained messages with a
+	 * greater id are delivered first, then live ones, with nothing lost or doubled
+	 * between the two; with {@code after < 0} only live messages are delivered.
+	 * @param room the room
+	 * @param after the replay cursor, or -1 for live only
+	 * @param subscriber the subscriber
+	 * @return the registration
+	 */
+	Subscription subscribe(String room, long after, Subscriber subscriber);
+
+}

@@ -1,0 +1,136 @@
+package io.pushlab.hub;
+
+import java.util.Queue;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * A bounded, ordered hand-off from the hub to one connection's writer. {@link #offer}
+ * never blocks: items are written in order, one at a time, by a task on the shared
+ * executor. When the writer falls {@code capacity} items behind, or a write fails, the
+ * mailbox closes and calls {@code onClose} once, on the executor, never on the caller's
+ * thread: a slow or vanished connection costs only itself.
+ *
+ * @param <T> what is written
+ */
+public final class Mailbox<T> {
+
+	/** Writes one item to the connection; may block, may throw. */
+	@FunctionalInterface
+	public interface Writer<T> {
+
+		void write(T item) throws Exception;
+
+	}
+
+	/** Why a mailbox closed. */
+	public enum CloseReason {
+
+		/** The writer fell too far behind. */
+		OVERFLOW,
+		/** A write failed (the peer went away). */
+		WRITE_FAILED,
+		/** {@link #close()} was called. */
+		CLOSED
+
+	}
+
+	private final Queue<T> queue;
+
+	private final Executor executor;
+
+	private final Writer<T> writer;
+
+	private final Consumer<CloseReason> onClose;
+
+	private final AtomicInteger work = new AtomicInteger();
+
+	private final AtomicInteger closed = new AtomicInteger();
+
+	public Mailbox(int capacity, Executor executor, Writer<T> writer, Consumer<CloseReason> onClose) {
+		this.queue = new ArrayBlockingQueue<>(capacity);
+		this.executor = executor;
+		this.writer = writer;
+		this.onClose = onClose;
+	}
+
+	/**
+	 * Queues an item for writing.
+	 * @param item the item
+	 * @return false when the mailbox is (now) closed
+	 */
+	public boolean offer(T item) {
+		if (isClosed()) {
+			return false;
+		}
+		if (!this.queue.offer(item)) {
+			closeFor(CloseReason.OVERFLOW);
+			return false;
+		}
+		schedule();
+		return true;
+	}
+
+	public boolean isClosed() {
+		return this.closed.get() != 0;
+	}
+
+	/** How many items wait to be written. */
+	public int backlog() {
+		return this.queue.size();
+	}
+
+	/** Closes the mailbox; queued items are discarded and {@code onClose} runs once. */
+	public void close() {
+		closeFor(CloseReason.CLOSED);
+	}
+
+	private void closeFor(CloseReason reason) {
+		if (this.closed.compareAndSet(0, 1)) {
+			this.queue.clear();
+			runAsync(() -> this.onClose.accept(reason));
+		}
+	}
+
+	private void schedule() {
+		if (this.work.getAndIncrement() == 0) {
+			runAsync(this::drain);
+		}
+	}
+
+	private void runAsync(Runnable task) {
+		try {
+			this.executor.execute(task);
+		}
+		catch (RejectedExecutionException ex) {
+			// shutting down: nothing more will be written
+			this.closed.set(1);
+			this.queue.clear();
+		}
+	}
+
+	private void drain() {
+		int missed = 1;
+		do {
+			T item;
+			while ((item = this.queue.poll()) != null) {
+				if (isClosed()) {
+					this.queue.clear();
+					break;
+				}
+				try {
+					this.writer.write(item);
+				}
+				catch (Exception ex) {
+					closeFor(CloseReason.WRITE_FAILED);
+				}
+			}
+			missed = this.work.addAndGet(-missed);
+		}
+		while (missed != 0);
+	}
+
+}

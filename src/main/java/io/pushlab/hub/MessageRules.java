@@ -1,0 +1,90 @@
+package io.pushlab.hub;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The contract's rules for names and texts, shared by every transport. Each check returns
+ * {@code null} when the value is valid, otherwise a message that starts with the field's
+ * name, such as {@code "text: must be 1 to 2000 characters"}.
+ */
+public final class MessageRules {
+
+	/** A room: lower-case letters, digits and dashes, 1 to 32 characters. */
+	public static final Pattern ROOM = Pattern.compile("^[a-z0-9][a-z0-9-]{0,31}$");
+
+	/** A user name: Unicode letters, digits, {@code _ . -}, 1 to 32 characters. */
+	public static final Pattern USER = Pattern.compile("^[\\p{L}\\p{N}_.-]{1,32}$");
+
+	/** A long-polling client id. */
+	public static final Pattern CLIENT_ID = Pattern.compile("^[A-Za-z0-9_-]{8,64}$");
+
+	/** Longest nonce. */
+	public static final int MAX_NONCE_LENGTH = 64;
+
+	private final int maxTextLength;
+
+	public MessageRules(int maxTextLength) {
+		this.maxTextLength = maxTextLength;
+	}
+
+	public int maxTextLength() {
+		return this.maxTextLength;
+	}
+
+	public static String checkRoom(String field, String room) {
+		if (room == null || !ROOM.matcher(room).matches()) {
+			return field + ": must match ^[a-z0-9][a-z0-9-]{0,31}$ (lower-case letters, digits and -)";
+		}
+		return null;
+	}
+
+	public static String checkUser(String field, String name) {
+		if (name == null || !USER.matcher(name).matches()) {
+			return field + ": must be 1 to 32 letters, digits, _ . or -";
+		}
+		return null;
+	}
+
+	public static String checkClientId(String field, String id) {
+		if (id == null || !CLIENT_ID.matcher(id).matches()) {
+			return field + ": must be 8 to 64 characters of A-Z a-z 0-9 _ -";
+		}
+		return null;
+	}
+
+	public String checkText(String field, String text) {
+		if (text == null || text.isBlank() || text.codePointCount(0, text.length()) > this.maxTextLength) {
+			return field + ": must be 1 to " + this.maxTextLength + " characters, not blank";
+		}
+		return null;
+	}
+
+	public static String checkNonce(String field, String nonce) {
+		if (nonce != null && nonce.length() > MAX_NONCE_LENGTH) {
+			return field + ": must be at most " + MAX_NONCE_LENGTH + " characters";
+		}
+		return null;
+	}
+
+	/**
+	 * Checks a whole draft.
+	 * @param draft the draft
+	 * @return every problem, empty when the draft is valid
+	 */
+	public List<String> check(Draft draft) {
+		List<String> errors = new ArrayList<>(3);
+		addIfPresent(errors, checkUser("from", draft.from()));
+		addIfPresent(errors, checkText("text", draft.text()));
+		addIfPresent(errors, checkNonce("nonce", draft.nonce()));
+		return errors;
+	}
+
+	private static void addIfPresent(List<String> errors, String error) {
+		if (error != null) {
+			errors.add(error);
+		}
+	}
+
+}

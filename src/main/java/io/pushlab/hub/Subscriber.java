@@ -1,0 +1,20 @@
+package io.pushlab.hub;
+
+/**
+ * One connection's view of a room, as the hub sees it: a transport adapts its connection
+ * to this. The hub calls {@link #deliver} with the room's messages in id order, one call
+ * at a time per room, while it holds the room's order; so an implementation must never
+ * block (enqueue and return).
+ */
+@FunctionalInterface
+public interface Subscriber {
+
+	/**
+	 * Hands over the next message of the room.
+	 * @param envelope the message, with ids strictly increasing between calls
+	 * @return {@code false} when this subscriber is gone (closed, overflowed): the hub
+	 * then removes it and never calls it again
+	 */
+	boolean deliver(Envelope envelope);
+
+}

@@ -1,0 +1,141 @@
+package io.pushlab.longpolling;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ScheduledFuture;
+
+import io.pushlab.config.PushLabProperties;
+import io.pushlab.hub.Broker;
+import io.pushlab.hub.Subscription;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.stereotype.Component;
+
+/**
+ * The registry of long-polling queues, one per (client, room). Builds a queue from the
+ * client's cursor when it has none (first request, evicted, or another instance served
+ * the client before), rebuilds it from history when the client asks again from an older
+ * cursor, and evicts queues whose client has not polled for {@code client-ttl}. On
+ * shutdown every parked request is answered at once.
+ */
+@Component
+public class ClientQueues implements SmartLifecycle {
+
+	record Key(String clientId, String room) {
+	}
+
+	private final ConcurrentMap<Key, ClientQueue> queues = new ConcurrentHashMap<>();
+
+	private final Broker broker;
+
+	private final PushLabProperties.LongPolling settings;
+
+	private final TaskScheduler scheduler;
+
+	private final Clock clock;
+
+	private volatile boolean running;
+
+	private ScheduledFuture<?> eviction;
+
+	public ClientQueues(Broker broker, PushLabProperties properties, TaskScheduler scheduler, Clock clock) {
+		this.broker = broker;
+		this.settings = properties.longPolling();
+		this.scheduler = scheduler;
+		this.clock = clock;
+	}
+
+	/**
+	 * The client's queue for the room, built from {@code after} when there is none, and
+	 * rebuilt from history when {@code after} is older than what it already handed out.
+	 * @param clientId the client
+	 * @param room the room
+	 * @param after the client's cursor, or -1 when it sent none
+	 * @return the queue, up to date with the cursor
+	 */
+	ClientQueue obtain(String clientId, String room, long after) {
+		long now = this.clock.millis();
+		Key key = new Key(clientId, room);
+		boolean[] created = { false };
+		ClientQueue queue = this.queues.computeIfAbsent(key, (k) -> {
+			created[0] = true;
+			return new ClientQueue(clientId, room, this.settings.queueCapacity(), this.settings.maxBatch(), now);
+		});
+		queue.touch(now);
+		if (created[0]) {
+			start(queue, after);
+		}
+		else if (after >= 0 && queue.needsReplay(after)) {
+			Subscription old = queue.detach();
+			if (old != null) {
+				old.close();
+			}
+			start(queue, after);
+		}
+		return queue;
+	}
+
+	private void start(ClientQueue queue, long after) {
+		queue.resetTo(after);
+		queue.attach(this.broker.subscribe(queue.room(), after, queue));
+	}
+
+	public boolean isShuttingDown() {
+		return !this.running;
+	}
+
+	/**
+	 * @return the number of queues held now
+	 */
+	public int size() {
+		return this.queues.size();
+	}
+
+	/**
+	 * @return the number of requests parked now
+	 */
+	public int parked() {
+		return (int) this.queues.values().stream().filter(ClientQueue::isParked).count();
+	}
+
+	/** Removes the queues whose client has not polled for {@code client-ttl}. */
+	void evictIdle() {
+		long cutoff = this.clock.millis() - this.settings.clientTtl().toMillis();
+		this.queues.forEach((key, queue) -> {
+			if (queue.lastSeenMillis() < cutoff && !queue.isParked()) {
+				if (this.queues.remove(key, queue)) {
+					queue.close(Subscription::close);
+				}
+			}
+		});
+	}
+
+	@Override
+	public void start() {
+		Duration ttl = this.settings.clientTtl();
+		Duration period = Duration.ofMillis(Math.max(50, Math.min(5000, ttl.toMillis() / 4)));
+		this.eviction = this.scheduler.scheduleWithFixedDelay(this::evictIdle, period);
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		if (this.eviction != null) {
+			this.eviction.cancel(false);
+		}
+		this.queues.forEach((key, queue) -> {
+			this.queues.remove(key, queue);
+			queue.close(Subscription::close);
+		});
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+}

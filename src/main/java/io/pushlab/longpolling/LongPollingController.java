@@ -1,0 +1,99 @@
+package io.pushlab.longpolling;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.pushlab.config.PushLabProperties;
+import io.pushlab.hub.Broker;
+import io.pushlab.hub.MessageRules;
+import io.pushlab.stats.Technique;
+import io.pushlab.stats.TechniqueStats;
+import io.pushlab.web.InvalidInputException;
+import io.pushlab.web.MessagesJson;
+
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.DeferredResult;
+
+/**
+ * Long polling: {@code GET /api/rooms/{room}/longpoll?client=&after=&timeout=} answers at
+ * once when the client's queue holds messages, otherwise parks the request until one
+ * arrives or the timeout passes (204).
+ */
+@RestController
+public class LongPollingController {
+
+	private final ClientQueues queues;
+
+	private final Broker broker;
+
+	private final TechniqueStats stats;
+
+	private final long maxTimeoutMillis;
+
+	public LongPollingController(ClientQueues queues, Broker broker, TechniqueStats stats,
+			PushLabProperties properties) {
+		this.queues = queues;
+		this.broker = broker;
+		this.stats = stats;
+		this.maxTimeoutMillis = properties.longPolling().timeout().toMillis();
+	}
+
+	@GetMapping("/api/rooms/{room}/longpoll")
+	public DeferredResult<ResponseEntity<byte[]>> poll(@PathVariable String room, @RequestParam String client,
+			@RequestParam(required = false) Long after, @RequestParam(required = false) Long timeout) {
+		this.stats.request(Technique.LONGPOLLING);
+		InvalidInputException.throwIfAny(MessageRules.checkRoom("room", room),
+				MessageRules.checkClientId("client", client),
+				(after != null && after < 0) ? "after: must be 0 or more" : null,
+				(timeout != null && timeout < 0) ? "timeout: must be 0 or more milliseconds" : null);
+		long cursor = (after != null) ? after : -1;
+		long wait = (timeout != null) ? Math.min(timeout, this.maxTimeoutMillis) : this.maxTimeoutMillis;
+		boolean park = wait > 0 && !this.queues.isShuttingDown();
+
+		DeferredResult<ResponseEntity<byte[]>> result = new DeferredResult<>(Math.max(wait, 1),
+				ResponseEntity.noContent().build());
+		ClientQueue queue = this.queues.obtain(client, room, cursor);
+		AtomicBoolean open = new AtomicBoolean();
+		ClientQueue.Waiter waiter = (batch) -> {
+			if (open.compareAndSet(true, false)) {
+				this.stats.closed(Technique.LONGPOLLING);
+			}
+			result.setResult(respond(room, batch));
+		};
+		Runnable forget = () -> {
+			queue.unpark(waiter);
+			if (open.compareAndSet(true, false)) {
+				this.stats.closed(Technique.LONGPOLLING);
+			}
+		};
+		result.onTimeout(forget);
+		result.onError((ex) -> forget.run());
+		result.onCompletion(forget);
+		open.set(true);
+		this.stats.opened(Technique.LONGPOLLING);
+		ClientQueue.Batch now = queue.poll(cursor, waiter, park);
+		if (now != null) {
+			waiter.complete(now);
+		}
+		return result;
+	}
+
+	private ResponseEntity<byte[]> respond(String room, ClientQueue.Batch batch) {
+		if (batch.isEmpty() && !batch.gap()) {
+			return ResponseEntity.noContent().build();
+		}
+		long last = this.broker.lastId(room);
+		if (!batch.isEmpty()) {
+			last = Math.max(last, batch.messages().get(batch.messages().size() - 1).id());
+		}
+		byte[] json = MessagesJson.of(room, batch.messages(), last, batch.gap()).getBytes(StandardCharsets.UTF_8);
+		this.stats.sent(Technique.LONGPOLLING, batch.messages().size(), json.length);
+		return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(json);
+	}
+
+}

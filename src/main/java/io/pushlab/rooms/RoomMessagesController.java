@@ -1,0 +1,105 @@
+package io.pushlab.rooms;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+
+import io.pushlab.hub.Broker;
+import io.pushlab.hub.Draft;
+import io.pushlab.hub.Envelope;
+import io.pushlab.hub.MessageRules;
+import io.pushlab.web.InvalidInputException;
+import io.pushlab.web.NotFoundException;
+import io.pushlab.web.PayloadTooLargeException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Publishing to a room ({@code POST /api/rooms/{room}/messages}) and reading one message
+ * back ({@code GET /api/rooms/{room}/messages/{id}}). Every technique's subscribers
+ * receive what is published here.
+ */
+@RestController
+@RequestMapping("/api/rooms/{room}/messages")
+public class RoomMessagesController {
+
+	/** The largest accepted body, with or without {@code Content-Length}. */
+	static final int MAX_BODY_BYTES = 64 * 1024;
+
+	private final Broker broker;
+
+	private final MessageRules rules;
+
+	private final JsonMapper jsonMapper;
+
+	public RoomMessagesController(Broker broker, MessageRules rules, JsonMapper jsonMapper) {
+		this.broker = broker;
+		this.rules = rules;
+		this.jsonMapper = jsonMapper;
+	}
+
+	@PostMapping
+	public ResponseEntity<String> publish(@PathVariable String room, InputStream body) throws IOException {
+		InvalidInputException.throwIfAny(MessageRules.checkRoom("room", room));
+		Draft draft = parse(readLimited(body));
+		InvalidInputException.throwIfAny(this.rules.check(draft).toArray(String[]::new));
+		Envelope envelope = this.broker.publish(room, draft);
+		return ResponseEntity.created(URI.create("/api/rooms/" + room + "/messages/" + envelope.id()))
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(envelope.json());
+	}
+
+	@GetMapping("/{id}")
+	public ResponseEntity<String> find(@PathVariable String room, @PathVariable long id) {
+		InvalidInputException.throwIfAny(MessageRules.checkRoom("room", room));
+		Envelope envelope = this.broker.find(room, id)
+			.orElseThrow(() -> new NotFoundException("id: no message " + id + " in room " + room));
+		return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(envelope.json());
+	}
+
+	private static byte[] readLimited(InputStream body) throws IOException {
+		byte[] bytes = body.readNBytes(MAX_BODY_BYTES + 1);
+		if (bytes.length > MAX_BODY_BYTES) {
+			throw new PayloadTooLargeException("body: must be at most " + MAX_BODY_BYTES + " bytes");
+		}
+		return bytes;
+	}
+
+	private Draft parse(byte[] bytes) {
+		JsonNode node;
+		try {
+			node = this.jsonMapper.readTree(bytes);
+		}
+		catch (JacksonException ex) {
+			throw new InvalidInputException("body: must be a JSON object (" + ex.getOriginalMessage() + ")");
+		}
+		if (node == null || !node.isObject()) {
+			throw new InvalidInputException("body: must be a JSON object with from and text");
+		}
+		String from = string(node, "from");
+		String text = string(node, "text");
+		String nonce = string(node, "nonce");
+		return new Draft(from, text, nonce);
+	}
+
+	private static String string(JsonNode node, String field) {
+		JsonNode value = node.get(field);
+		if (value == null || value.isNull()) {
+			return null;
+		}
+		if (!value.isString()) {
+			throw new InvalidInputException(field + ": must be a string");
+		}
+		return value.stringValue();
+	}
+
+}

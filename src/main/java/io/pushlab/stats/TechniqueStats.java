@@ -1,0 +1,105 @@
+package io.pushlab.stats;
+
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * What each technique costs the server, counted where it happens: open connections, HTTP
+ * requests served (handshakes for WebSocket), messages delivered and payload bytes sent.
+ * Exposed as {@code /api/stats} and as Micrometer meters tagged {@code technique}.
+ * Thread-safe; counting is a few atomic additions.
+ */
+@Component
+public class TechniqueStats {
+
+	private final Map<Technique, Counters> counters = new EnumMap<>(Technique.class);
+
+	public TechniqueStats(MeterRegistry registry) {
+		for (Technique technique : Technique.values()) {
+			Counters c = new Counters();
+			this.counters.put(technique, c);
+			String tag = technique.key();
+			Gauge.builder("pushlab.open", c.open, AtomicLong::get)
+				.tag("technique", tag)
+				.description("Connections open now (parked requests for long polling)")
+				.register(registry);
+			FunctionCounter.builder("pushlab.requests", c.requests, LongAdder::sum)
+				.tag("technique", tag)
+				.description("HTTP requests served (handshakes for WebSocket)")
+				.register(registry);
+			FunctionCounter.builder("pushlab.delivered", c.delivered, LongAdder::sum)
+				.tag("technique", tag)
+				.description("Messages delivered to clients")
+				.register(registry);
+			FunctionCounter.builder("pushlab.bytes", c.bytes, LongAdder::sum)
+				.tag("technique", tag)
+				.baseUnit("bytes")
+				.description("Payload bytes sent to clients")
+				.register(registry);
+		}
+	}
+
+	public void request(Technique technique) {
+		this.counters.get(technique).requests.increment();
+	}
+
+	public void opened(Technique technique) {
+		this.counters.get(technique).open.incrementAndGet();
+	}
+
+	public void closed(Technique technique) {
+		this.counters.get(technique).open.decrementAndGet();
+	}
+
+	/**
+	 * Counts messages delivered and the payload bytes that carried them.
+	 * @param technique the technique
+	 * @param messages messages delivered (0 for a response that carried none)
+	 * @param bytes payload bytes written
+	 */
+	public void sent(Technique technique, int messages, long bytes) {
+		Counters c = this.counters.get(technique);
+		if (messages > 0) {
+			c.delivered.add(messages);
+		}
+		c.bytes.add(bytes);
+	}
+
+	/**
+	 * @return the figures of every technique, as {@code /api/stats} shows them
+	 */
+	public Map<String, Map<String, Long>> snapshot() {
+		Map<String, Map<String, Long>> result = new LinkedHashMap<>();
+		this.counters.forEach((technique, c) -> {
+			Map<String, Long> figures = new LinkedHashMap<>();
+			figures.put("open", Math.max(0, c.open.get()));
+			figures.put("requests", c.requests.sum());
+			figures.put("delivered", c.delivered.sum());
+			figures.put("bytes", c.bytes.sum());
+			result.put(technique.key(), figures);
+		});
+		return result;
+	}
+
+	private static final class Counters {
+
+		final AtomicLong open = new AtomicLong();
+
+		final LongAdder requests = new LongAdder();
+
+		final LongAdder delivered = new LongAdder();
+
+		final LongAdder bytes = new LongAdder();
+
+	}
+
+}

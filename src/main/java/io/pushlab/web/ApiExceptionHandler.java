@@ -1,0 +1,82 @@
+package io.pushlab.web;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.pushlab.hub.BrokerUnavailableException;
+
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+
+/**
+ * Every API error as RFC 9457 {@code application/problem+json}: {@code type},
+ * {@code title}, {@code status}, {@code detail} naming the field at fault, and
+ * {@code errors} listing every field.
+ */
+@RestControllerAdvice
+@Order(Ordered.HIGHEST_PRECEDENCE)
+public class ApiExceptionHandler {
+
+	@ExceptionHandler(InvalidInputException.class)
+	ResponseEntity<ProblemDetail> invalid(InvalidInputException ex) {
+		return problem(HttpStatus.BAD_REQUEST, ex.errors());
+	}
+
+	@ExceptionHandler(MethodArgumentTypeMismatchException.class)
+	ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException ex) {
+		return problem(HttpStatus.BAD_REQUEST, List.of(ex.getName() + ": must be a whole number"));
+	}
+
+	@ExceptionHandler(MissingServletRequestParameterException.class)
+	ResponseEntity<ProblemDetail> missing(MissingServletRequestParameterException ex) {
+		return problem(HttpStatus.BAD_REQUEST, List.of(ex.getParameterName() + ": is required"));
+	}
+
+	@ExceptionHandler(PayloadTooLargeException.class)
+	ResponseEntity<ProblemDetail> tooLarge(PayloadTooLargeException ex) {
+		return problem(HttpStatus.CONTENT_TOO_LARGE, List.of(ex.getMessage()));
+	}
+
+	@ExceptionHandler(NotFoundException.class)
+	ResponseEntity<ProblemDetail> notFound(NotFoundException ex) {
+		return problem(HttpStatus.NOT_FOUND, List.of(ex.getMessage()));
+	}
+
+	@ExceptionHandler(BrokerUnavailableException.class)
+	ResponseEntity<ProblemDetail> unavailable(BrokerUnavailableException ex) {
+		return problem(HttpStatus.SERVICE_UNAVAILABLE, List.of("broker: " + ex.getMessage()));
+	}
+
+	/**
+	 * Builds a problem response.
+	 * @param status the status
+	 * @param errors {@code "field: message"} entries; the first becomes the detail
+	 * @return the response
+	 */
+	public static ResponseEntity<ProblemDetail> problem(HttpStatus status, List<String> errors) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, errors.get(0));
+		if (errors.size() > 0 && errors.get(0).contains(": ")) {
+			List<Map<String, String>> list = new ArrayList<>();
+			for (String error : errors) {
+				int colon = error.indexOf(": ");
+				Map<String, String> entry = new LinkedHashMap<>();
+				entry.put("field", (colon > 0) ? error.substring(0, colon) : "");
+				entry.put("message", (colon > 0) ? error.substring(colon + 2) : error);
+				list.add(entry);
+			}
+			problem.setProperty("errors", list);
+		}
+		return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+	}
+
+}

@@ -1,0 +1,219 @@
+// Shared helpers of every page: rendering user text safely, the send form, counters.
+// User text is only ever put in the page with textContent.
+
+export const ROOM_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
+
+/** Reads ?room= from the address bar, or the default room. */
+export function initialRoom() {
+  const room = new URLSearchParams(location.search).get('room');
+  return room && ROOM_PATTERN.test(room) ? room : 'lobby';
+}
+
+/** A random id usable as a long-polling client id or a nonce. */
+export function randomId() {
+  if (crypto.randomUUID) {
+    return crypto.randomUUID();
+  }
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Creates an element with text content (never HTML). */
+export function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) {
+    node.className = className;
+  }
+  if (text !== undefined && text !== null) {
+    node.textContent = String(text);
+  }
+  return node;
+}
+
+export function formatTime(epochMillis) {
+  return new Date(epochMillis).toLocaleTimeString();
+}
+
+/** Shows a message list: appends messages in id order, never twice. */
+export class MessageList {
+  constructor(root, { limit = 300 } = {}) {
+    this.list = root.querySelector('[data-role="messages"]');
+    this.empty = root.querySelector('[data-role="empty"]');
+    this.limit = limit;
+    this.seen = new Set();
+  }
+
+  /** Adds a message unless it was shown already; returns true when added. */
+  add(message, { mine = false, extra = '' } = {}) {
+    const key = `${message.room}:${message.id}`;
+    if (this.seen.has(key)) {
+      return false;
+    }
+    this.seen.add(key);
+    const item = el('li', mine ? 'mine' : '');
+    item.dataset.id = message.id;
+    if (message.nonce) {
+      item.dataset.nonce = message.nonce;
+    }
+    item.append(el('span', 'id', `#${message.id}`), el('span', 'from', message.from), el('span', 'text', message.text));
+    item.append(el('span', 'meta', `${formatTime(message.sentAt)}${extra}`));
+    this.append(item);
+    return true;
+  }
+
+  system(text) {
+    this.append(el('li', 'system', text));
+  }
+
+  append(item) {
+    const atBottom = this.list.scrollTop + this.list.clientHeight >= this.list.scrollHeight - 30;
+    this.list.append(item);
+    while (this.list.children.length > this.limit) {
+      this.list.firstElementChild.remove();
+    }
+    if (this.empty) {
+      this.empty.hidden = true;
+    }
+    if (atBottom) {
+      this.list.scrollTop = this.list.scrollHeight;
+    }
+  }
+
+  clear() {
+    this.list.replaceChildren();
+    this.seen.clear();
+    if (this.empty) {
+      this.empty.hidden = false;
+    }
+  }
+}
+
+/** Live counters bound to elements with data-counter="name". */
+export class Counters {
+  constructor(root = document) {
+    this.values = {};
+    this.nodes = {};
+    root.querySelectorAll('[data-counter]').forEach((node) => {
+      this.nodes[node.dataset.counter] = node;
+      this.values[node.dataset.counter] = 0;
+    });
+  }
+
+  add(name, amount = 1) {
+    this.set(name, (this.values[name] || 0) + amount);
+  }
+
+  set(name, value) {
+    this.values[name] = value;
+    const node = this.nodes[name];
+    if (node) {
+      node.textContent = name.toLowerCase().includes('bytes') ? formatBytes(value) : String(value);
+    }
+  }
+}
+
+export function formatBytes(bytes) {
+  if (bytes < 1024) {
+    return `${bytes} B`;
+  }
+  if (bytes < 1024 * 1024) {
+    return `${(bytes / 1024).toFixed(1)} KiB`;
+  }
+  return `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
+}
+
+/** Byte length of a string as UTF-8. */
+export function utf8Length(text) {
+  return new TextEncoder().encode(text).length;
+}
+
+/** Sets a status badge: kind is ok, warn, bad or ''. */
+export function setStatus(root, text, kind = '') {
+  const node = root.querySelector('[data-role="status"]');
+  if (node) {
+    node.textContent = text;
+    node.className = `status ${kind}`;
+  }
+}
+
+/** Publishes a message with POST; returns the stored message or throws an Error with the server's detail. */
+export async function publish(room, from, text, nonce) {
+  const response = await fetch(`/api/rooms/${encodeURIComponent(room)}/messages`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ from, text, nonce }),
+  });
+  if (!response.ok) {
+    let detail = `HTTP ${response.status}`;
+    try {
+      const problem = await response.json();
+      detail = problem.detail || detail;
+    }
+    catch (e) {
+      // keep the status line
+    }
+    throw new Error(detail);
+  }
+  return response.json();
+}
+
+/**
+ * Wires the shared send form. onRoomChange(room) is called when the room field changes;
+ * the name is remembered in localStorage.
+ */
+export function bindSendForm({ room, onRoomChange, onSent } = {}) {
+  const form = document.querySelector('[data-role="send-form"]');
+  const error = document.querySelector('[data-role="send-error"]');
+  const roomInput = form.elements.room;
+  const fromInput = form.elements.from;
+  roomInput.value = room;
+  fromInput.value = localStorage.getItem('pushlab.name') || `guest-${Math.floor(Math.random() * 900 + 100)}`;
+  roomInput.addEventListener('change', () => {
+    if (ROOM_PATTERN.test(roomInput.value) && onRoomChange) {
+      onRoomChange(roomInput.value);
+    }
+  });
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    error.hidden = true;
+    const text = form.elements.text.value;
+    localStorage.setItem('pushlab.name', fromInput.value);
+    try {
+      const message = await publish(roomInput.value, fromInput.value, text, `page-${randomId()}`);
+      form.elements.text.value = '';
+      if (onSent) {
+        onSent(message);
+      }
+    }
+    catch (e) {
+      error.textContent = e.message;
+      error.hidden = false;
+    }
+  });
+  return { roomInput, fromInput };
+}
+
+/**
+ * fetch() that also tells how many bytes the response cost, headers included where the
+ * browser can tell (Resource Timing transferSize), else the body's length.
+ * Returns { response, text, bytes }.
+ */
+export async function fetchCounted(url, options = {}) {
+  const absolute = new URL(url, location.href).href;
+  const response = await fetch(absolute, { cache: 'no-store', ...options });
+  const text = await response.text();
+  let bytes = utf8Length(text);
+  const entries = performance.getEntriesByName(absolute);
+  const entry = entries[entries.length - 1];
+  if (entry && entry.transferSize > 0) {
+    bytes = entry.transferSize;
+  }
+  if (performance.getEntriesByType('resource').length > 200) {
+    performance.clearResourceTimings();
+  }
+  return { response, text, bytes };
+}
+
+/** Waits ms milliseconds (for client-side backoff only). */
+export function delay(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,101 @@
+// Short polling: ask the server every interval for messages after the cursor.
+import { Counters, MessageList, bindSendForm, fetchCounted, initialRoom, setStatus } from './common.js';
+
+const page = document.getElementById('page');
+const controls = page.querySelector('[data-role="controls"]');
+const list = new MessageList(page);
+const counters = new Counters(page);
+const cursorNode = page.querySelector('[data-role="cursor"]');
+const nextNode = page.querySelector('[data-role="next"]');
+
+let room = initialRoom();
+let cursor = null;
+let timer = null;
+let paused = false;
+let generation = 0;
+
+function interval() {
+  const value = Number(controls.elements.interval.value);
+  return Number.isFinite(value) && value >= 100 ? value : 1000;
+}
+
+function schedule(ms) {
+  clearTimeout(timer);
+  if (paused) {
+    nextNode.textContent = 'paused';
+    return;
+  }
+  nextNode.textContent = `${ms} ms`;
+  timer = setTimeout(poll, ms);
+}
+
+async function start() {
+  // Start with the room's last 20 messages.
+  const mine = ++generation;
+  const { response, text } = await fetchCounted(`/api/rooms/${room}/messages?after=0&limit=1`);
+  if (mine !== generation) {
+    return;
+  }
+  cursor = response.ok ? Math.max(0, JSON.parse(text).last - 20) : 0;
+  poll();
+}
+
+async function poll() {
+  const mine = generation;
+  try {
+    const { response, text, bytes } = await fetchCounted(`/api/rooms/${room}/messages?after=${cursor}`);
+    if (mine !== generation) {
+      return;
+    }
+    counters.add('requests');
+    counters.add('bytes', bytes);
+    if (!response.ok) {
+      throw new Error(`HTTP ${response.status}`);
+    }
+    const data = JSON.parse(text);
+    if (data.gap) {
+      list.system('Some messages are no longer retained by the server (gap).');
+    }
+    if (data.messages.length === 0) {
+      counters.add('empty');
+    }
+    for (const message of data.messages) {
+      if (list.add(message)) {
+        counters.add('messages');
+      }
+      cursor = Math.max(cursor, message.id);
+    }
+    cursorNode.textContent = String(cursor);
+    setStatus(page, `polling every ${interval()} ms`, 'ok');
+    // A full page means more is waiting: ask again at once.
+    schedule(data.messages.length >= 100 ? 0 : interval());
+  }
+  catch (e) {
+    if (mine !== generation) {
+      return;
+    }
+    counters.add('errors');
+    setStatus(page, `error: ${e.message}; retrying`, 'bad');
+    schedule(Math.max(interval(), 2000));
+  }
+}
+
+controls.querySelector('[data-action="toggle"]').addEventListener('click', (event) => {
+  paused = !paused;
+  event.target.textContent = paused ? 'Resume' : 'Pause';
+  if (paused) {
+    setStatus(page, 'paused', 'warn');
+  }
+  schedule(0);
+});
+controls.elements.interval.addEventListener('change', () => schedule(interval()));
+
+bindSendForm({
+  room,
+  onRoomChange: (newRoom) => {
+    room = newRoom;
+    list.clear();
+    start();
+  },
+});
+start();
