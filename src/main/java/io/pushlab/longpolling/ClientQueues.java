@@ -95,6 +95,15 @@ public class ClientQueues implements SmartLifecycle {
 	}
 
 	/**
+	 * @param clientId a client
+	 * @param room a room
+	 * @return whether the client has a queue for the room now
+	 */
+	public boolean holds(String clientId, String room) {
+		return this.queues.containsKey(new Key(clientId, room));
+	}
+
+	/**
 	 * @return the number of requests parked now
 	 */
 	public int parked() {

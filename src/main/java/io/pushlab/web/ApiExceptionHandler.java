@@ -1,8 +1,10 @@
 package io.pushlab.web;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import io.pushlab.hub.BrokerUnavailableException;
@@ -65,6 +67,7 @@ public class ApiExceptionHandler {
 	 */
 	public static ResponseEntity<ProblemDetail> problem(HttpStatus status, List<String> errors) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, errors.get(0));
+		problem.setType(URI.create("urn:pushlab:problem:" + status.name().toLowerCase(Locale.ROOT).replace('_', '-')));
 		if (errors.size() > 0 && errors.get(0).contains(": ")) {
 			List<Map<String, String>> list = new ArrayList<>();
 			for (String error : errors) {

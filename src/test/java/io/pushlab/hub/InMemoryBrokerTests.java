@@ -1,0 +1,179 @@
+package io.pushlab.hub;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class InMemoryBrokerTests {
+
+	private final AtomicInteger serializations = new AtomicInteger();
+
+	private final MessageCodec codec = (message) -> {
+		this.serializations.incrementAndGet();
+		return "{\"id\":" + message.id() + ",\"text\":\"" + message.text() + "\"}";
+	};
+
+	private InMemoryBroker broker(int historySize) {
+		return new InMemoryBroker(historySize, this.codec, Clock.systemUTC());
+	}
+
+	private static Draft draft(String text) {
+		return new Draft("alice", text, null);
+	}
+
+	@Test
+	void idsStartAtOneAndIncreasePerRoom() {
+		InMemoryBroker broker = broker(10);
+		assertThat(broker.publish("a", draft("1")).id()).isEqualTo(1);
+		assertThat(broker.publish("a", draft("2")).id()).isEqualTo(2);
+		assertThat(broker.publish("b", draft("x")).id()).isEqualTo(1);
+		assertThat(broker.lastId("a")).isEqualTo(2);
+		assertThat(broker.lastId("never")).isZero();
+		Message stored = broker.find("a", 2).orElseThrow().message();
+		assertThat(stored.room()).isEqualTo("a");
+		assertThat(stored.from()).isEqualTo("alice");
+		assertThat(stored.sentAt()).isPositive();
+	}
+
+	@Test
+	void historyIsBoundedAndReadByCursorWithGap() {
+		InMemoryBroker broker = broker(5);
+		for (int i = 1; i <= 12; i++) {
+			broker.publish("r", draft("m" + i));
+		}
+		Slice all = broker.read("r", 0, 100);
+		assertThat(all.messages()).extracting(Envelope::id).containsExactly(8L, 9L, 10L, 11L, 12L);
+		assertThat(all.gap()).isTrue();
+		assertThat(all.last()).isEqualTo(12);
+		Slice recent = broker.read("r", 9, 2);
+		assertThat(recent.messages()).extracting(Envelope::id).containsExactly(10L, 11L);
+		assertThat(recent.gap()).isFalse();
+		assertThat(broker.read("r", 7, 100).gap()).isFalse();
+		assertThat(broker.read("r", 6, 100).gap()).isTrue();
+		assertThat(broker.read("r", 12, 100).messages()).isEmpty();
+		assertThat(broker.find("r", 7)).isEmpty();
+		assertThat(broker.find("r", 8)).isPresent();
+		assertThat(broker.read("empty", 0, 10)).isEqualTo(new Slice("empty", List.of(), 0, false));
+	}
+
+	@Test
+	void eachMessageIsSerializedOnceWhateverTheNumberOfSubscribers() {
+		InMemoryBroker broker = broker(10);
+		List<String> seen = Collections.synchronizedList(new ArrayList<>());
+		for (int i = 0; i < 50; i++) {
+			broker.subscribe("r", -1, (envelope) -> seen.add(envelope.json()));
+		}
+		broker.publish("r", draft("hello"));
+		assertThat(this.serializations).hasValue(1);
+		assertThat(seen).hasSize(50).containsOnly("{\"id\":1,\"text\":\"hello\"}");
+	}
+
+	@Test
+	void subscribeReplaysAfterCursorThenDeliversLiveWithoutGapOrDuplicate() {
+		InMemoryBroker broker = broker(100);
+		for (int i = 1; i <= 5; i++) {
+			broker.publish("r", draft("m" + i));
+		}
+		List<Long> ids = new ArrayList<>();
+		Subscription subscription = broker.subscribe("r", 2, (envelope) -> ids.add(envelope.id()));
+		assertThat(subscription.gap()).isFalse();
+		broker.publish("r", draft("m6"));
+		assertThat(ids).containsExactly(3L, 4L, 5L, 6L);
+		subscription.close();
+		broker.publish("r", draft("m7"));
+		assertThat(ids).containsExactly(3L, 4L, 5L, 6L);
+		assertThat(broker.subscriberCount("r")).isZero();
+	}
+
+	@Test
+	void replayFromBeforeTheRetainedHistoryReportsAGap() {
+		InMemoryBroker broker = broker(3);
+		for (int i = 1; i <= 6; i++) {
+			broker.publish("r", draft("m" + i));
+		}
+		List<Long> ids = new ArrayList<>();
+		Subscription subscription = broker.subscribe("r", 1, (envelope) -> ids.add(envelope.id()));
+		assertThat(subscription.gap()).isTrue();
+		assertThat(ids).containsExactly(4L, 5L, 6L);
+	}
+
+	@Test
+	void aSubscriberThatRefusesOrFailsIsDroppedAndOthersKeepReceiving() {
+		InMemoryBroker broker = broker(10);
+		List<Long> healthy = new ArrayList<>();
+		AtomicInteger refusals = new AtomicInteger();
+		broker.subscribe("r", -1, (envelope) -> {
+			refusals.incrementAndGet();
+			return false;
+		});
+		broker.subscribe("r", -1, (envelope) -> {
+			throw new IllegalStateException("boom");
+		});
+		broker.subscribe("r", -1, (envelope) -> healthy.add(envelope.id()));
+		broker.publish("r", draft("1"));
+		broker.publish("r", draft("2"));
+		assertThat(refusals).hasValue(1);
+		assertThat(healthy).containsExactly(1L, 2L);
+		assertThat(broker.subscriberCount("r")).isEqualTo(1);
+	}
+
+	@Test
+	void concurrentPublishersGetUniqueOrderedIdsAndEverySubscriberSeesAllInOrder() throws Exception {
+		InMemoryBroker broker = broker(100_000);
+		int threads = 6;
+		int perThread = 5_000;
+		int subscribers = 4;
+		List<ConcurrentLinkedQueue<Long>> received = new ArrayList<>();
+		for (int s = 0; s < subscribers; s++) {
+			ConcurrentLinkedQueue<Long> queue = new ConcurrentLinkedQueue<>();
+			received.add(queue);
+			broker.subscribe("r", -1, (envelope) -> queue.add(envelope.id()));
+		}
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		CountDownLatch start = new CountDownLatch(1);
+		List<Future<List<Long>>> results = new ArrayList<>();
+		for (int t = 0; t < threads; t++) {
+			int thread = t;
+			results.add(pool.submit(() -> {
+				start.await();
+				List<Long> ids = new ArrayList<>(perThread);
+				for (int i = 0; i < perThread; i++) {
+					ids.add(broker.publish("r", new Draft("t" + thread, "m" + i, null)).id());
+				}
+				return ids;
+			}));
+		}
+		start.countDown();
+		List<Long> all = new ArrayList<>();
+		for (Future<List<Long>> result : results) {
+			List<Long> ids = result.get(60, TimeUnit.SECONDS);
+			assertThat(ids).isSorted();
+			all.addAll(ids);
+		}
+		pool.shutdown();
+		int total = threads * perThread;
+		assertThat(all).hasSize(total).doesNotHaveDuplicates();
+		assertThat(Collections.max(all)).isEqualTo(total);
+		List<Long> expected = new ArrayList<>();
+		for (long id = 1; id <= total; id++) {
+			expected.add(id);
+		}
+		for (ConcurrentLinkedQueue<Long> queue : received) {
+			assertThat(new ArrayList<>(queue)).isEqualTo(expected);
+		}
+		assertThat(broker.read("r", 0, 1000).messages()).extracting(Envelope::id).isSorted().hasSize(1000);
+	}
+
+}
