@@ -34,6 +34,8 @@ final class SseConnection implements Subscriber {
 
 	private static final MediaType RAW = MediaType.APPLICATION_OCTET_STREAM;
 
+	private final String room;
+
 	private final SseEmitter emitter;
 
 	private final Mailbox<Frame> mailbox;
@@ -51,14 +53,16 @@ final class SseConnection implements Subscriber {
 	record Frame(byte[] bytes, boolean message) {
 	}
 
-	SseConnection(SseEmitter emitter, int capacity, Executor executor, TechniqueStats stats) {
+	SseConnection(String room, SseEmitter emitter, int capacity, Executor executor, TechniqueStats stats) {
+		this.room = room;
 		this.emitter = emitter;
 		this.stats = stats;
 		this.mailbox = new Mailbox<>(capacity, executor, this::write, (reason) -> {
+			// release first: completing may wait for a write stuck on this slow client
+			close();
 			if (reason != Mailbox.CloseReason.CLOSED) {
 				emitter.complete();
 			}
-			close();
 		});
 	}
 
@@ -70,6 +74,10 @@ final class SseConnection implements Subscriber {
 	@Override
 	public boolean deliver(Envelope envelope) {
 		return this.mailbox.offer(new Frame(envelope.encoded(FRAME), true));
+	}
+
+	String room() {
+		return this.room;
 	}
 
 	void sendRaw(byte[] bytes) {

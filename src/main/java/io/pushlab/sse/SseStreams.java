@@ -62,7 +62,7 @@ public class SseStreams implements SmartLifecycle {
 	SseEmitter open(String room, long lastEventId) {
 		PushLabProperties.Sse sse = this.properties.sse();
 		SseEmitter emitter = new SseEmitter(sse.timeout().toMillis());
-		SseConnection connection = new SseConnection(emitter, this.properties.historySize() + sse.bufferSize(),
+		SseConnection connection = new SseConnection(room, emitter, this.properties.historySize() + sse.bufferSize(),
 				this.executor, this.stats);
 		this.stats.opened(Technique.SSE);
 		this.open.add(connection);
@@ -88,6 +88,14 @@ public class SseStreams implements SmartLifecycle {
 	 */
 	public int size() {
 		return this.open.size();
+	}
+
+	/**
+	 * @param room a room
+	 * @return the number of open streams of the room
+	 */
+	public int size(String room) {
+		return (int) this.open.stream().filter((connection) -> connection.room().equals(room)).count();
 	}
 
 	void heartbeat() {
