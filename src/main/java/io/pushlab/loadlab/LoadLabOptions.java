@@ -1,0 +1,159 @@
+package io.pushlab.loadlab;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import io.pushlab.stats.Technique;
+
+/**
+ * The load lab's command line, parsed and checked: every value is in range once an
+ * instance exists. Immutable.
+ *
+ * @param target the PushLab base URL
+ * @param techniques the techniques to run, one after another
+ * @param clients receivers per technique
+ * @param rate messages published per second
+ * @param messages messages published per technique
+ * @param payload text length of each message, in characters
+ * @param pollInterval short-polling interval
+ * @param longPollTimeout the {@code timeout} a long-polling client asks for
+ * @param drain how long to wait for the last deliveries after the last publish
+ * @param connectConcurrency connection attempts in flight at once
+ * @param connectTimeout how long all receivers may take to connect
+ * @param out the report folder
+ * @param ioThreads threads of the HTTP client's executor
+ * @param label a free text naming the run in the reports (e.g. the server's JVM)
+ * @param progress whether to print a progress line every second
+ */
+public record LoadLabOptions(URI target, List<Technique> techniques, int clients, double rate, int messages,
+		int payload, Duration pollInterval, Duration longPollTimeout, Duration drain, int connectConcurrency,
+		Duration connectTimeout, Path out, int ioThreads, String label, boolean progress) {
+
+	static final String USAGE = """
+			usage: java -jar pushlab.jar loadlab [options]
+			  --target URL            PushLab base URL (default http://127.0.0.1:8080)
+			  --technique NAME        polling | longpolling | sse | websocket | all (default all)
+			  --clients N             receivers per technique (default 100)
+			  --rate R                messages published per second (default 20)
+			  --messages M            messages published per technique (default 100)
+			  --payload B             characters of text per message (default 100)
+			  --poll-interval MS      short-polling interval in ms (default 1000)
+			  --long-poll-timeout MS  long-polling timeout asked for, in ms (default 20000)
+			  --drain MS              wait for late deliveries after the last publish (default 5000 + poll interval)
+			  --connect-concurrency N connection attempts in flight (default 200)
+			  --connect-timeout MS    time allowed for all receivers to connect (default 120000)
+			  --io-threads N          HTTP client executor threads (default 2)
+			  --out DIR               report folder (default loadlab-reports)
+			  --label TEXT            names the run in the reports
+			  --quiet                 no progress lines
+			""";
+
+	public LoadLabOptions {
+		if (clients < 1 || messages < 1 || rate <= 0 || payload < 1 || connectConcurrency < 1 || ioThreads < 1) {
+			throw new IllegalArgumentException("clients, messages, rate, payload, connect-concurrency and "
+					+ "io-threads must be positive\n" + USAGE);
+		}
+		techniques = List.copyOf(techniques);
+	}
+
+	/**
+	 * Parses the arguments after {@code loadlab}.
+	 * @param args the arguments
+	 * @return the options
+	 * @throws IllegalArgumentException with the usage text when an argument is wrong
+	 */
+	public static LoadLabOptions parse(String... args) {
+		URI target = URI.create("http://127.0.0.1:8080");
+		List<Technique> techniques = List.of(Technique.values());
+		int clients = 100;
+		double rate = 20;
+		int messages = 100;
+		int payload = 100;
+		long pollInterval = 1000;
+		long longPollTimeout = 20000;
+		Long drain = null;
+		int connectConcurrency = 200;
+		long connectTimeout = 120000;
+		int ioThreads = 2;
+		Path out = Path.of("loadlab-reports");
+		String label = "";
+		boolean progress = true;
+		for (int i = 0; i < args.length; i++) {
+			String arg = args[i];
+			if (arg.equals("--quiet")) {
+				progress = false;
+				continue;
+			}
+			if (arg.equals("--help") || arg.equals("-h")) {
+				throw new IllegalArgumentException(USAGE);
+			}
+			if (i + 1 >= args.length) {
+				throw new IllegalArgumentException("missing value for " + arg + "\n" + USAGE);
+			}
+			String value = args[++i];
+			try {
+				switch (arg) {
+					case "--target" ->
+						target = URI.create(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
+					case "--technique" -> techniques = techniques(value);
+					case "--clients" -> clients = Integer.parseInt(value);
+					case "--rate" -> rate = Double.parseDouble(value);
+					case "--messages" -> messages = Integer.parseInt(value);
+					case "--payload" -> payload = Integer.parseInt(value);
+					case "--poll-interval" -> pollInterval = Long.parseLong(value);
+					case "--long-poll-timeout" -> longPollTimeout = Long.parseLong(value);
+					case "--drain" -> drain = Long.parseLong(value);
+					case "--connect-concurrency" -> connectConcurrency = Integer.parseInt(value);
+					case "--connect-timeout" -> connectTimeout = Long.parseLong(value);
+					case "--io-threads" -> ioThreads = Integer.parseInt(value);
+					case "--out" -> out = Path.of(value);
+					case "--label" -> label = value;
+					default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + USAGE);
+				}
+			}
+			catch (NumberFormatException ex) {
+				throw new IllegalArgumentException(arg + ": not a number: " + value + "\n" + USAGE);
+			}
+		}
+		if (target.getScheme() == null || !target.getScheme().startsWith("http")) {
+			throw new IllegalArgumentException("--target must be an http:// URL\n" + USAGE);
+		}
+		long drainMillis = (drain != null) ? drain : 5000 + pollInterval;
+		return new LoadLabOptions(target, techniques, clients, rate, messages, payload, Duration.ofMillis(pollInterval),
+				Duration.ofMillis(longPollTimeout), Duration.ofMillis(drainMillis), connectConcurrency,
+				Duration.ofMillis(connectTimeout), out, ioThreads, label, progress);
+	}
+
+	private static List<Technique> techniques(String value) {
+		String name = value.toLowerCase(Locale.ROOT);
+		if (name.equals("all")) {
+			return List.of(Technique.values());
+		}
+		List<Technique> result = new ArrayList<>();
+		for (String part : name.split(",")) {
+			Technique technique = null;
+			for (Technique t : Technique.values()) {
+				if (t.key().equals(part.trim())) {
+					technique = t;
+				}
+			}
+			if (technique == null) {
+				throw new IllegalArgumentException("--technique: unknown technique " + part + "\n" + USAGE);
+			}
+			result.add(technique);
+		}
+		return result;
+	}
+
+	/** The same options for other techniques (used by {@code all}). */
+	LoadLabOptions with(List<Technique> techniques) {
+		return new LoadLabOptions(this.target, techniques, this.clients, this.rate, this.messages, this.payload,
+				this.pollInterval, this.longPollTimeout, this.drain, this.connectConcurrency, this.connectTimeout,
+				this.out, this.ioThreads, this.label, this.progress);
+	}
+
+}

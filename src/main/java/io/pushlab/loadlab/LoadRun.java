@@ -1,0 +1,237 @@
+package io.pushlab.loadlab;
+
+import java.io.PrintStream;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.pushlab.stats.Technique;
+import org.HdrHistogram.Histogram;
+
+/**
+ * One technique's measurement: connects every receiver (a bounded number of attempts in
+ * flight), samples the server, publishes at the asked rate, waits for the last
+ * deliveries, disconnects and computes the {@link RunResult}. Uses a fresh room, so runs
+ * never see each other's messages.
+ */
+final class LoadRun {
+
+	/** Percentiles plotted in the report's latency chart. */
+	static final double[] PLOTTED = { 0, 10, 25, 50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.99, 100 };
+
+	private final LoadLabOptions options;
+
+	private final Technique technique;
+
+	private final PrintStream progress;
+
+	private final String tag;
+
+	private final Tracker tracker;
+
+	private final AtomicInteger connected = new AtomicInteger();
+
+	private final AtomicInteger connectFailures = new AtomicInteger();
+
+	private final AtomicReference<String> phase = new AtomicReference<>("connecting");
+
+	private volatile ServerMetrics.Sample peak = ServerMetrics.Sample.NONE;
+
+	private volatile ServerMetrics.Sample latestSample = ServerMetrics.Sample.NONE;
+
+	private volatile Publisher publisher;
+
+	LoadRun(LoadLabOptions options, Technique technique, PrintStream progress) {
+		this.options = options;
+		this.technique = technique;
+		this.progress = progress;
+		this.tag = "ll-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000000, 0x7fffffff)) + "-"
+				+ technique.key();
+		this.tracker = new Tracker(this.tag, options.messages());
+	}
+
+	RunResult run() throws InterruptedException {
+		ExecutorService io = Executors.newFixedThreadPool(this.options.ioThreads(), daemon("loadlab-io-"));
+		ExecutorService control = Executors.newFixedThreadPool(2, daemon("loadlab-publisher-"));
+		ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("loadlab-timer-"));
+		ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(daemon("loadlab-sampler-"));
+		HttpClient receivers = HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_1_1)
+			.connectTimeout(Duration.ofSeconds(30))
+			.executor(io)
+			.build();
+		HttpClient controlHttp = HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_1_1)
+			.connectTimeout(Duration.ofSeconds(10))
+			.executor(control)
+			.build();
+		ServerMetrics metrics = new ServerMetrics(controlHttp, this.options.target());
+		LoadClient.Context context = new LoadClient.Context(receivers, this.options.target(), this.tag, this.tag,
+				this.options, timer);
+		List<LoadClient> clients = new ArrayList<>(this.options.clients());
+		try {
+			ServerMetrics.Sample before = metrics.sample();
+			this.peak = before;
+			sampler.scheduleWithFixedDelay(() -> sample(metrics), 1, 1, TimeUnit.SECONDS);
+
+			long connectStart = System.nanoTime();
+			connectAll(context, clients);
+			double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
+
+			this.phase.set("connected");
+			ServerMetrics.Sample idle = metrics.sample();
+			this.peak = max(this.peak, idle);
+
+			this.phase.set("publishing");
+			Publisher publisher = new Publisher(controlHttp, this.options.target(), this.tag, this.tag,
+					this.options.payload(), this.tracker);
+			this.publisher = publisher;
+			long publishStart = System.nanoTime();
+			CompletableFuture<Void> answered = publisher.run(this.options.rate());
+			try {
+				answered.get(60, TimeUnit.SECONDS);
+			}
+			catch (TimeoutException | java.util.concurrent.ExecutionException ex) {
+				// counted as failures below
+			}
+
+			this.phase.set("draining");
+			long expected = (long) this.connected.get() * publisher.accepted.get();
+			long drainDeadline = System.nanoTime() + this.options.drain().toNanos();
+			while (this.tracker.unique.sum() < expected && System.nanoTime() < drainDeadline) {
+				TimeUnit.MILLISECONDS.sleep(20);
+			}
+			long lastArrival = this.tracker.lastArrival.get();
+			this.phase.set("done");
+			for (LoadClient client : clients) {
+				client.stop();
+			}
+			sampler.shutdownNow();
+			ServerMetrics.Sample after = metrics.sample();
+			this.peak = max(this.peak, after);
+			printProgress();
+			return result(connectSeconds, publishStart, lastArrival, expected, publisher, before, idle, after);
+		}
+		finally {
+			for (LoadClient client : clients) {
+				client.stop();
+			}
+			sampler.shutdownNow();
+			timer.shutdownNow();
+		}
+	}
+
+	private void connectAll(LoadClient.Context context, List<LoadClient> clients) throws InterruptedException {
+		Semaphore inFlight = new Semaphore(this.options.connectConcurrency());
+		long deadline = System.nanoTime() + this.options.connectTimeout().toNanos();
+		for (int i = 0; i < this.options.clients(); i++) {
+			if (!inFlight.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+				break;
+			}
+			LoadClient client = LoadClient.create(this.technique, context, this.tracker.receiver(), this.tracker, i);
+			clients.add(client);
+			client.start().whenComplete((ok, ex) -> {
+				if (ex == null) {
+					this.connected.incrementAndGet();
+				}
+				else if (this.phase.get().equals("connecting")) {
+					this.connectFailures.incrementAndGet();
+				}
+				inFlight.release();
+			});
+		}
+		while (this.connected.get() + this.connectFailures.get() < clients.size() && System.nanoTime() < deadline) {
+			TimeUnit.MILLISECONDS.sleep(10);
+		}
+	}
+
+	private void sample(ServerMetrics metrics) {
+		try {
+			ServerMetrics.Sample sample = metrics.sample();
+			this.latestSample = sample;
+			this.peak = max(this.peak, sample);
+			if (this.options.progress()) {
+				printProgress();
+			}
+		}
+		catch (RuntimeException ex) {
+			// keep sampling
+		}
+	}
+
+	private void printProgress() {
+		if (!this.options.progress()) {
+			return;
+		}
+		Publisher p = this.publisher;
+		Histogram snapshot = this.tracker.latency().copy();
+		ServerMetrics.Sample s = this.latestSample;
+		this.progress.printf(Locale.ROOT,
+				"[%s] %-10s connected %d/%d  published %d/%d  delivered %d  p99 %.1f ms  errors %d  "
+						+ "server cpu %.1f s heap %.0f MB rss %.0f MB threads %.0f%n",
+				this.technique.key(), this.phase.get(), this.connected.get(), this.options.clients(),
+				(p != null) ? p.sent.get() : 0, this.options.messages(), this.tracker.unique.sum(),
+				snapshot.getValueAtPercentile(99) / 1000.0, this.tracker.errors.sum(), s.cpuSeconds(),
+				s.heapBytes() / 1e6, s.rssBytes() / 1e6, s.threads());
+	}
+
+	private RunResult result(double connectSeconds, long publishStart, long lastArrival, long expected,
+			Publisher publisher, ServerMetrics.Sample before, ServerMetrics.Sample idle, ServerMetrics.Sample after) {
+		Histogram h = this.tracker.latency().copy();
+		List<double[]> distribution = new ArrayList<>();
+		if (h.getTotalCount() > 0) {
+			for (double percentile : PLOTTED) {
+				distribution.add(new double[] { percentile, h.getValueAtPercentile(percentile) / 1000.0 });
+			}
+		}
+		RunResult.Latency latency = new RunResult.Latency(h.getTotalCount(), h.getValueAtPercentile(50) / 1000.0,
+				h.getValueAtPercentile(90) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
+				h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0, h.getMean() / 1000.0, distribution);
+		long delivered = this.tracker.unique.sum();
+		double seconds = (lastArrival > publishStart) ? (lastArrival - publishStart) / 1e9 : Double.NaN;
+		long bytes = this.tracker.bytes.sum();
+		RunResult.Server server = new RunResult.Server(after.cpuSeconds() - before.cpuSeconds(), before.heapBytes(),
+				idle.heapBytes(), this.peak.heapBytes(), before.rssBytes(), idle.rssBytes(), this.peak.rssBytes(),
+				this.peak.threads());
+		return new RunResult(this.technique.key(), this.options.clients(), this.connected.get(), connectSeconds,
+				this.options.rate(), this.options.messages(), this.options.payload(),
+				publisher.sent.get() - publisher.accepted.get(), expected, delivered, Math.max(0, expected - delivered),
+				this.tracker.duplicates.sum(), this.tracker.outOfOrder.sum(), this.tracker.errors.sum(), latency,
+				delivered / seconds, this.tracker.requests.sum(), bytes,
+				(delivered > 0) ? (double) bytes / delivered : Double.NaN, server);
+	}
+
+	private static ServerMetrics.Sample max(ServerMetrics.Sample a, ServerMetrics.Sample b) {
+		return new ServerMetrics.Sample(b.cpuSeconds(), maxKnown(a.heapBytes(), b.heapBytes()),
+				maxKnown(a.rssBytes(), b.rssBytes()), maxKnown(a.threads(), b.threads()));
+	}
+
+	private static double maxKnown(double a, double b) {
+		if (Double.isNaN(a)) {
+			return b;
+		}
+		return Double.isNaN(b) ? a : Math.max(a, b);
+	}
+
+	private static java.util.concurrent.ThreadFactory daemon(String prefix) {
+		AtomicInteger count = new AtomicInteger();
+		return (runnable) -> {
+			Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+}

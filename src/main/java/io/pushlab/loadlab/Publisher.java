@@ -1,0 +1,87 @@
+package io.pushlab.loadlab;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The one publisher of a run: POSTs {@code messages} messages at {@code rate} per second
+ * on a schedule (late sends catch up, they are not skipped), each tagged with the nonce
+ * {@code tag-seq}, and records the send time of each in the {@link Tracker} just before
+ * it goes out. Requests are asynchronous, so a slow answer does not delay the schedule.
+ */
+final class Publisher {
+
+	private final HttpClient http;
+
+	private final URI uri;
+
+	private final String tag;
+
+	private final String text;
+
+	private final Tracker tracker;
+
+	final AtomicInteger sent = new AtomicInteger();
+
+	final AtomicInteger accepted = new AtomicInteger();
+
+	final AtomicInteger failed = new AtomicInteger();
+
+	Publisher(HttpClient http, URI base, String room, String tag, int payload, Tracker tracker) {
+		this.http = http;
+		this.uri = URI.create(base + "/api/rooms/" + room + "/messages");
+		this.tag = tag;
+		this.text = "x".repeat(payload);
+		this.tracker = tracker;
+	}
+
+	/**
+	 * Publishes every message, blocking the calling thread for the duration of the
+	 * schedule.
+	 * @param rate messages per second
+	 * @return completes when every publish has been answered
+	 */
+	CompletableFuture<Void> run(double rate) {
+		int messages = this.tracker.messages();
+		CompletableFuture<?>[] answers = new CompletableFuture<?>[messages];
+		double periodNanos = 1_000_000_000d / rate;
+		long start = System.nanoTime();
+		for (int seq = 0; seq < messages; seq++) {
+			long due = start + (long) (seq * periodNanos);
+			long wait;
+			while ((wait = due - System.nanoTime()) > 0) {
+				LockSupport.parkNanos(wait);
+			}
+			answers[seq] = publish(seq);
+		}
+		return CompletableFuture.allOf(answers);
+	}
+
+	private CompletableFuture<?> publish(int seq) {
+		String body = "{\"from\":\"loadlab\",\"text\":\"" + this.text + "\",\"nonce\":\"" + this.tag + "-" + seq
+				+ "\"}";
+		HttpRequest request = HttpRequest.newBuilder(this.uri)
+			.timeout(Duration.ofSeconds(30))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build();
+		this.tracker.published(seq, System.nanoTime());
+		this.sent.incrementAndGet();
+		return this.http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((response, ex) -> {
+			if (ex == null && response.statusCode() == 201) {
+				this.accepted.incrementAndGet();
+			}
+			else {
+				this.failed.incrementAndGet();
+			}
+			return null;
+		});
+	}
+
+}

@@ -1,0 +1,93 @@
+package io.pushlab.loadlab;
+
+import java.util.List;
+
+/**
+ * What one technique's run measured: the figures of the table, the JSON and the HTML
+ * report. Immutable; NaN marks a server figure the target did not expose.
+ *
+ * @param technique the technique
+ * @param clients receivers asked for
+ * @param connected receivers that connected
+ * @param connectSeconds time until every receiver was connected
+ * @param rate messages per second asked for
+ * @param messages messages published
+ * @param payload characters of text per message
+ * @param publishFailures publishes not answered 201
+ * @param expected connected receivers times accepted messages
+ * @param delivered distinct (receiver, message) arrivals
+ * @param lost expected minus delivered
+ * @param duplicates arrivals of a message a receiver already had
+ * @param outOfOrder arrivals with a lower id than one the receiver already had
+ * @param errors failed requests, dropped streams or connections, error frames
+ * @param latency publish to arrival latency, in milliseconds
+ * @param deliveriesPerSecond delivered divided by the time from first publish to last
+ * arrival
+ * @param httpRequests HTTP requests made by the receivers (handshakes for WebSocket)
+ * @param bytesReceived payload bytes the receivers got (bodies, events, frames)
+ * @param bytesPerDelivery bytes received per delivered message
+ * @param server the server's figures
+ */
+public record RunResult(String technique, int clients, int connected, double connectSeconds, double rate, int messages,
+		int payload, int publishFailures, long expected, long delivered, long lost, long duplicates, long outOfOrder,
+		long errors, Latency latency, double deliveriesPerSecond, long httpRequests, long bytesReceived,
+		double bytesPerDelivery, Server server) {
+
+	/**
+	 * @return true when every receiver connected and got every message once, in order
+	 */
+	public boolean clean() {
+		return this.connected == this.clients && this.lost == 0 && this.duplicates == 0 && this.outOfOrder == 0
+				&& this.publishFailures == 0 && this.delivered == this.expected;
+	}
+
+	/**
+	 * Latency percentiles in milliseconds, and the distribution for the chart.
+	 *
+	 * @param count recorded arrivals
+	 * @param p50 median
+	 * @param p90 90th percentile
+	 * @param p99 99th percentile
+	 * @param p999 99.9th percentile
+	 * @param max maximum
+	 * @param mean mean
+	 * @param distribution (percentile, milliseconds) points
+	 */
+	public record Latency(long count, double p50, double p90, double p99, double p999, double max, double mean,
+			List<double[]> distribution) {
+	}
+
+	/**
+	 * The server's figures, from its actuator.
+	 *
+	 * @param cpuSeconds CPU time the server used from before connecting to the end
+	 * @param heapBeforeBytes heap before the receivers connected
+	 * @param heapConnectedBytes heap with every receiver connected, before publishing
+	 * @param heapPeakBytes highest heap seen during the run
+	 * @param rssBeforeBytes resident memory before the receivers connected
+	 * @param rssConnectedBytes resident memory with every receiver connected
+	 * @param rssPeakBytes highest resident memory seen during the run
+	 * @param threadsPeak most live threads seen during the run
+	 */
+	public record Server(double cpuSeconds, double heapBeforeBytes, double heapConnectedBytes, double heapPeakBytes,
+			double rssBeforeBytes, double rssConnectedBytes, double rssPeakBytes, double threadsPeak) {
+
+		/**
+		 * @param connections the receivers connected
+		 * @return resident memory added per connection, NaN when unknown
+		 */
+		public double rssPerConnection(int connections) {
+			return (connections > 0) ? (this.rssConnectedBytes - this.rssBeforeBytes) / connections : Double.NaN;
+		}
+
+		/**
+		 * @param connections the receivers connected
+		 * @return heap added per connection (includes garbage not yet collected)
+		 */
+		public double heapPerConnection(int connections) {
+			return (connections > 0) ? (this.heapConnectedBytes - this.heapBeforeBytes) / connections : Double.NaN;
+		}
+
+	}
+
+}

@@ -1,0 +1,127 @@
+package io.pushlab.loadlab;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * One run's accounting, on the load lab's own clock ({@link System#nanoTime()}): the
+ * publish time of every message, and every arrival at every receiver as a latency in a
+ * shared HdrHistogram (microseconds), plus the traffic counters. Thread-safe.
+ */
+final class Tracker {
+
+	/** Longest latency the histogram tracks: ten minutes, in microseconds. */
+	private static final long HIGHEST = TimeUnit.MINUTES.toMicros(10);
+
+	private final AtomicLongArray sentNanos;
+
+	private final Histogram latency = new ConcurrentHistogram(1, HIGHEST, 3);
+
+	final LongAdder unique = new LongAdder();
+
+	final LongAdder duplicates = new LongAdder();
+
+	final LongAdder outOfOrder = new LongAdder();
+
+	final LongAdder requests = new LongAdder();
+
+	final LongAdder bytes = new LongAdder();
+
+	final LongAdder errors = new LongAdder();
+
+	final AtomicLong lastArrival = new AtomicLong();
+
+	private final WireScan scan;
+
+	private final int messages;
+
+	Tracker(String tag, int messages) {
+		this.messages = messages;
+		this.sentNanos = new AtomicLongArray(messages);
+		this.scan = new WireScan(tag);
+	}
+
+	int messages() {
+		return this.messages;
+	}
+
+	/** Records that message {@code seq} is being published now. */
+	void published(int seq, long nanos) {
+		this.sentNanos.set(seq, nanos);
+	}
+
+	Receiver receiver() {
+		return new Receiver();
+	}
+
+	Histogram latency() {
+		return this.latency;
+	}
+
+	/** One client's deliveries: detects duplicates and ids that go backwards. */
+	final class Receiver {
+
+		private final long[] seen = new long[(Tracker.this.messages + 63) / 64];
+
+		private long lastId;
+
+		private int count;
+
+		/**
+		 * Counts the payload bytes of a response, event or frame and records each message
+		 * of this run it holds.
+		 * @param text the payload
+		 * @param byteCount its size in bytes
+		 * @return messages of this run found
+		 */
+		int receive(String text, long byteCount) {
+			long now = System.nanoTime();
+			Tracker.this.bytes.add(byteCount);
+			synchronized (this) {
+				return Tracker.this.scan.scan(text, (id, seq) -> arrived(id, seq, now));
+			}
+		}
+
+		private void arrived(long id, int seq, long now) {
+			if (seq < 0 || seq >= Tracker.this.messages) {
+				return;
+			}
+			long mask = 1L << (seq & 63);
+			if ((this.seen[seq >> 6] & mask) != 0) {
+				Tracker.this.duplicates.increment();
+				return;
+			}
+			this.seen[seq >> 6] |= mask;
+			this.count++;
+			if (id < this.lastId) {
+				Tracker.this.outOfOrder.increment();
+			}
+			this.lastId = Math.max(this.lastId, id);
+			long sent = Tracker.this.sentNanos.get(seq);
+			if (sent != 0) {
+				long micros = Math.max(1, (now - sent) / 1000);
+				Tracker.this.latency.recordValue(Math.min(micros, HIGHEST));
+			}
+			Tracker.this.unique.increment();
+			Tracker.this.lastArrival.accumulateAndGet(now, Math::max);
+		}
+
+		/**
+		 * @return the highest message id this receiver has seen, 0 before any
+		 */
+		synchronized long lastId() {
+			return this.lastId;
+		}
+
+		synchronized int count() {
+			return this.count;
+		}
+
+	}
+
+}
