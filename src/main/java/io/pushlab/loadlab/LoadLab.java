@@ -26,29 +26,40 @@ public final class LoadLab {
 	}
 
 	public static void main(String[] args) {
+		System.exit(execute(args, System.out, System.err));
+	}
+
+	/**
+	 * Parses the arguments, runs, prints and writes the reports.
+	 * @param args the arguments after {@code loadlab}
+	 * @param out where the table goes
+	 * @param err where progress and errors go
+	 * @return the exit status: 0 clean, 1 not clean, 2 usage error, 3 failure
+	 */
+	public static int execute(String[] args, PrintStream out, PrintStream err) {
 		LoadLabOptions options;
 		try {
 			options = LoadLabOptions.parse(args);
 		}
 		catch (IllegalArgumentException ex) {
-			System.err.println(ex.getMessage());
-			System.exit(2);
-			return;
+			err.println(ex.getMessage());
+			return 2;
 		}
 		try {
-			Report report = run(options, System.err);
-			System.out.print(TextReport.render(report));
-			List<Path> files = write(report);
-			files.forEach((file) -> System.out.println("report: " + file.toAbsolutePath()));
-			System.exit(report.clean() ? 0 : 1);
+			Report report = run(options, err);
+			out.print(TextReport.render(report));
+			for (Path file : write(report)) {
+				out.println("report: " + file.toAbsolutePath());
+			}
+			return report.clean() ? 0 : 1;
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			System.exit(3);
+			return 3;
 		}
 		catch (IOException ex) {
-			System.err.println("cannot write the report: " + ex.getMessage());
-			System.exit(3);
+			err.println("cannot write the report: " + ex.getMessage());
+			return 3;
 		}
 	}
 

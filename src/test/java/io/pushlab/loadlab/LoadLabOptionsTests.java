@@ -1,0 +1,49 @@
+package io.pushlab.loadlab;
+
+import java.time.Duration;
+
+import io.pushlab.stats.Technique;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class LoadLabOptionsTests {
+
+	@Test
+	void parsesTheCommandLineOfTheIssue() {
+		LoadLabOptions options = LoadLabOptions.parse("--target", "http://127.0.0.1:8080/", "--technique",
+				"websocket", "--clients", "5000", "--rate", "20", "--messages", "200", "--payload", "100");
+		assertThat(options.target()).hasToString("http://127.0.0.1:8080");
+		assertThat(options.techniques()).containsExactly(Technique.WEBSOCKET);
+		assertThat(options.clients()).isEqualTo(5000);
+		assertThat(options.rate()).isEqualTo(20);
+		assertThat(options.messages()).isEqualTo(200);
+		assertThat(options.payload()).isEqualTo(100);
+		assertThat(options.drain()).isEqualTo(Duration.ofMillis(6000));
+	}
+
+	@Test
+	void allMeansEveryTechniqueInOrder() {
+		assertThat(LoadLabOptions.parse("--technique", "all").techniques()).containsExactly(Technique.POLLING,
+				Technique.LONGPOLLING, Technique.SSE, Technique.WEBSOCKET);
+		assertThat(LoadLabOptions.parse("--technique", "sse,polling").techniques()).containsExactly(Technique.SSE,
+				Technique.POLLING);
+	}
+
+	@Test
+	void rejectsWrongArgumentsWithTheUsage() {
+		assertThatIllegalArgumentException().isThrownBy(() -> LoadLabOptions.parse("--technique", "carrier-pigeon"))
+			.withMessageContaining("unknown technique carrier-pigeon")
+			.withMessageContaining("usage:");
+		assertThatIllegalArgumentException().isThrownBy(() -> LoadLabOptions.parse("--clients", "0"))
+			.withMessageContaining("positive");
+		assertThatIllegalArgumentException().isThrownBy(() -> LoadLabOptions.parse("--rate", "fast"))
+			.withMessageContaining("--rate: not a number");
+		assertThatIllegalArgumentException().isThrownBy(() -> LoadLabOptions.parse("--clients"))
+			.withMessageContaining("missing value");
+		assertThatIllegalArgumentException().isThrownBy(() -> LoadLabOptions.parse("--target", "ftp://x"))
+			.withMessageContaining("http://");
+	}
+
+}
