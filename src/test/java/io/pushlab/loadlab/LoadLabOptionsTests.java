@@ -12,8 +12,8 @@ class LoadLabOptionsTests {
 
 	@Test
 	void parsesTheCommandLineOfTheIssue() {
-		LoadLabOptions options = LoadLabOptions.parse("--target", "http://127.0.0.1:8080/", "--technique",
-				"websocket", "--clients", "5000", "--rate", "20", "--messages", "200", "--payload", "100");
+		LoadLabOptions options = LoadLabOptions.parse("--target", "http://127.0.0.1:8080/", "--technique", "websocket",
+				"--clients", "5000", "--rate", "20", "--messages", "200", "--payload", "100");
 		assertThat(options.target()).hasToString("http://127.0.0.1:8080");
 		assertThat(options.techniques()).containsExactly(Technique.WEBSOCKET);
 		assertThat(options.clients()).isEqualTo(5000);

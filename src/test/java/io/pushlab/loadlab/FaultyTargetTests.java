@@ -1,0 +1,75 @@
+package io.pushlab.loadlab;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The load lab must be able to fail: against a server that loses, doubles and delays
+ * messages it reports exactly that, and exits with status 1.
+ */
+class FaultyTargetTests {
+
+	@TempDir
+	Path out;
+
+	FaultyServer server;
+
+	@BeforeEach
+	void start() throws Exception {
+		this.server = new FaultyServer();
+	}
+
+	@AfterEach
+	void stop() {
+		this.server.close();
+	}
+
+	private String[] args(String technique) {
+		return new String[] { "--target", this.server.url(), "--technique", technique, "--clients", "10", "--messages",
+				"20", "--rate", "100", "--poll-interval", "100", "--drain", "1500", "--out", this.out.toString(),
+				"--quiet" };
+	}
+
+	@Test
+	void lostMessagesAreReportedAsLost() throws Exception {
+		RunResult run = LoadLab.run(LoadLabOptions.parse(args("polling")), System.err).runs().get(0);
+
+		assertThat(run.connected()).isEqualTo(10);
+		assertThat(run.expected()).isEqualTo(200);
+		// ids 4, 8, 12, 16 and 20 never reach any receiver
+		assertThat(run.lost()).isEqualTo(50);
+		assertThat(run.delivered()).isEqualTo(150);
+		assertThat(run.clean()).isFalse();
+		assertThat(Double.isNaN(run.server().cpuSeconds())).as("no actuator, no CPU figure").isTrue();
+	}
+
+	@Test
+	void lateAndDoubledDeliveriesAreReportedAndTheExitStatusSaysSo() {
+		ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+		int status = LoadLab.execute(args("sse"), new PrintStream(stdout, true),
+				new PrintStream(new ByteArrayOutputStream(), true));
+
+		String table = stdout.toString(StandardCharsets.UTF_8);
+		assertThat(status).isEqualTo(1);
+		assertThat(table).contains("LOSSY", "| duplicated          |", "200/200", "n/a");
+		assertThat(table.lines().filter((line) -> line.startsWith("| duplicated"))).singleElement()
+			.asString()
+			.endsWith(" 200 |");
+		double p50 = Double.parseDouble(table.lines()
+			.filter((line) -> line.startsWith("| latency p50"))
+			.findFirst()
+			.orElseThrow()
+			.replaceAll("[^0-9.]", ""));
+		assertThat(p50).isGreaterThanOrEqualTo(FaultyServer.SSE_DELAY_MILLIS);
+	}
+
+}
