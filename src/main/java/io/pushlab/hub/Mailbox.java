@@ -1,7 +1,7 @@
 package io.pushlab.hub;
 
 import java.util.Queue;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,7 +38,12 @@ public final class Mailbox<T> {
 
 	}
 
-	private final Queue<T> queue;
+	private final Queue<T> queue = new ConcurrentLinkedQueue<>();
+
+	/** Items queued and not yet taken by the writer; bounds the queue. */
+	private final AtomicInteger size = new AtomicInteger();
+
+	private final int capacity;
 
 	private final Executor executor;
 
@@ -51,7 +56,9 @@ public final class Mailbox<T> {
 	private final AtomicInteger closed = new AtomicInteger();
 
 	public Mailbox(int capacity, Executor executor, Writer<T> writer, Consumer<CloseReason> onClose) {
-		this.queue = new ArrayBlockingQueue<>(capacity);
+		// a linked queue costs nothing while idle: an array of capacity slots would cost
+		// 8 KB per idle SSE connection (capacity 2000)
+		this.capacity = capacity;
 		this.executor = executor;
 		this.writer = writer;
 		this.onClose = onClose;
@@ -66,10 +73,12 @@ public final class Mailbox<T> {
 		if (isClosed()) {
 			return false;
 		}
-		if (!this.queue.offer(item)) {
+		if (this.size.incrementAndGet() > this.capacity) {
+			this.size.decrementAndGet();
 			closeFor(CloseReason.OVERFLOW);
 			return false;
 		}
+		this.queue.offer(item);
 		schedule();
 		return true;
 	}
@@ -80,7 +89,7 @@ public final class Mailbox<T> {
 
 	/** How many items wait to be written. */
 	public int backlog() {
-		return this.queue.size();
+		return Math.max(0, this.size.get());
 	}
 
 	/** Closes the mailbox; queued items are discarded and {@code onClose} runs once. */
@@ -117,6 +126,7 @@ public final class Mailbox<T> {
 		do {
 			T item;
 			while ((item = this.queue.poll()) != null) {
+				this.size.decrementAndGet();
 				if (isClosed()) {
 					this.queue.clear();
 					break;
