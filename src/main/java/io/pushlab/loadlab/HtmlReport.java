@@ -106,7 +106,7 @@ final class HtmlReport {
 	private static String latencyChart(List<RunResult> runs) {
 		int width = 900;
 		int height = 360;
-		int left = 60;
+		int left = 80;
 		int right = 130;
 		int top = 15;
 		int bottom = 40;
@@ -142,7 +142,7 @@ final class HtmlReport {
 		for (double e = yMin; e <= yMax; e++) {
 			double y = top + plotH - plotH * (e - yMin) / (yMax - yMin);
 			svg.append(line(left, y, left + plotW, y, "#ddd"));
-			svg.append(text(left - 6, y + 4, TextReport.ms(Math.pow(10, e)), "end"));
+			svg.append(text(left - 6, y + 4, axisLabel(Math.pow(10, e)), "end"));
 		}
 		svg.append(text(left + plotW / 2, height - 6, "percentile", "middle"));
 		for (int r = 0; r < runs.size(); r++) {
@@ -169,6 +169,13 @@ final class HtmlReport {
 			svg.append(text(width - right + 30, top + 14 + r * 18, runs.get(r).technique(), "start"));
 		}
 		return svg.append("</svg>\n").toString();
+	}
+
+	private static String axisLabel(double millis) {
+		if (millis >= 1000) {
+			return TextReport.fmt("%.0f s", millis / 1000);
+		}
+		return (millis >= 1) ? TextReport.fmt("%.0f ms", millis) : TextReport.fmt("%s ms", millis);
 	}
 
 	private static String bars(String title, List<RunResult> runs, ToDoubleFunction<RunResult> value) {
