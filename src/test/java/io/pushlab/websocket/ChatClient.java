@@ -34,7 +34,7 @@ final class ChatClient implements WebSocket.Listener, AutoCloseable {
 
 	static final JsonMapper JSON = JsonMapper.builder().build();
 
-	static final Duration WAIT = Duration.ofSeconds(10);
+	static final Duration WAIT = Duration.ofSeconds(20);
 
 	private final List<JsonNode> frames = new CopyOnWriteArrayList<>();
 

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 @ChatServerTest
 class WebSocketPageTests {
 
-	static final Duration WAIT = Duration.ofSeconds(15);
+	static final Duration WAIT = Duration.ofSeconds(30);
 
 	static final String HTML = "<img src=x onerror=alert(1)>";
 
