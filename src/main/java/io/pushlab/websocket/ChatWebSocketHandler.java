@@ -86,8 +86,9 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 	public void afterConnectionEstablished(WebSocketSession session) throws Exception {
 		this.stats.opened(Technique.WEBSOCKET);
 		limitBlockingSends(session);
-		ConcurrentWebSocketSessionDecorator decorated = new ConcurrentWebSocketSessionDecorator(session,
-				(int) this.settings.sendTimeLimit().toMillis(), this.settings.sendBufferSize());
+		int sendTimeLimit = (int) Math.min(Integer.MAX_VALUE, this.settings.sendTimeLimit().toMillis());
+		ConcurrentWebSocketSessionDecorator decorated = new ConcurrentWebSocketSessionDecorator(session, sendTimeLimit,
+				this.settings.sendBufferSize());
 		String user = (String) session.getAttributes().get(ChatHandshakeInterceptor.USER);
 		String owner = (String) session.getAttributes().get(ChatHandshakeInterceptor.OWNER);
 		if (!this.names.claim(user, owner)) {
