@@ -35,9 +35,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/lab")
 public class LabApiController {
 
-	/** §5.5: the largest control frame payload. */
-	private static final int MAX_CONTROL_PAYLOAD = 125;
-
 	private static final HexFormat HEX = HexFormat.of();
 
 	private final SecureRandom random = new SecureRandom();
@@ -83,7 +80,7 @@ public class LabApiController {
 		if (payload.length > this.maxPayloadBytes) {
 			throw new InvalidInputException("text: the payload must be at most " + this.maxPayloadBytes + " bytes");
 		}
-		if (Opcode.isControl(opcode) && payload.length > MAX_CONTROL_PAYLOAD) {
+		if (Opcode.isControl(opcode) && payload.length > Opcode.MAX_CONTROL_PAYLOAD) {
 			throw new InvalidInputException(
 					"text: a control frame's payload must be at most 125 bytes (RFC 6455 §5.5)");
 		}

@@ -27,7 +27,7 @@ public record Frame(boolean fin, int rsv, int opcode, byte[] maskingKey, byte[] 
 		if (opcode < 0 || opcode > 0xF) {
 			throw new IllegalArgumentException("opcode must fit in 4 bits: " + opcode);
 		}
-		if (maskingKey != null && maskingKey.length != 4) {
+		if (maskingKey != null && maskingKey.length != FrameHeader.MASKING_KEY_BYTES) {
 			throw new IllegalArgumentException("a masking key is 4 bytes (RFC 6455 §5.3)");
 		}
 		if (payload == null || lengthEncoding == null || !lengthEncoding.canCarry(payload.length)) {
@@ -86,19 +86,20 @@ public record Frame(boolean fin, int rsv, int opcode, byte[] maskingKey, byte[] 
 	public byte[] header() {
 		int length = this.payload.length;
 		int extended = this.lengthEncoding.extendedBytes();
-		byte[] header = new byte[2 + extended + (masked() ? 4 : 0)];
-		header[0] = (byte) ((this.fin ? 0x80 : 0) | (this.rsv << 4) | this.opcode);
+		int base = FrameHeader.BASE_BYTES;
+		byte[] header = new byte[base + extended + (masked() ? FrameHeader.MASKING_KEY_BYTES : 0)];
+		header[0] = (byte) ((this.fin ? FrameHeader.FIN_BIT : 0) | (this.rsv << FrameHeader.RSV_SHIFT) | this.opcode);
 		int lengthBits = switch (this.lengthEncoding) {
 			case SEVEN_BIT -> length;
 			case SIXTEEN_BIT -> LengthEncoding.MARKER_16;
 			case SIXTY_FOUR_BIT -> LengthEncoding.MARKER_64;
 		};
-		header[1] = (byte) ((masked() ? 0x80 : 0) | lengthBits);
+		header[1] = (byte) ((masked() ? FrameHeader.MASK_BIT : 0) | lengthBits);
 		for (int i = 0; i < extended; i++) {
-			header[2 + i] = (byte) (((long) length) >>> (8 * (extended - 1 - i)));
+			header[base + i] = (byte) (((long) length) >>> (8 * (extended - 1 - i)));
 		}
 		if (masked()) {
-			System.arraycopy(this.maskingKey, 0, header, 2 + extended, 4);
+			System.arraycopy(this.maskingKey, 0, header, base + extended, FrameHeader.MASKING_KEY_BYTES);
 		}
 		return header;
 	}

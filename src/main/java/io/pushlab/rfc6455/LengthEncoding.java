@@ -46,6 +46,20 @@ public enum LengthEncoding {
 	}
 
 	/**
+	 * §5.2: the second header byte's 7-bit length says which form follows.
+	 * @param length7 the 7-bit length value, 0-127
+	 * @return {@link #SIXTEEN_BIT} for 126, {@link #SIXTY_FOUR_BIT} for 127, else
+	 * {@link #SEVEN_BIT} (the value is the length itself)
+	 */
+	public static LengthEncoding announcedBy(int length7) {
+		return switch (length7) {
+			case MARKER_16 -> SIXTEEN_BIT;
+			case MARKER_64 -> SIXTY_FOUR_BIT;
+			default -> SEVEN_BIT;
+		};
+	}
+
+	/**
 	 * §5.2: "the minimal number of bytes MUST be used to encode the length".
 	 * @param length a payload length
 	 * @return the shortest encoding that carries it

@@ -24,6 +24,11 @@ public final class Opcode {
 	/** §5.5.3: pong. */
 	public static final int PONG = 0xA;
 
+	/**
+	 * §5.5: a control frame's payload is at most 125 bytes, and it is never fragmented.
+	 */
+	public static final int MAX_CONTROL_PAYLOAD = 125;
+
 	private Opcode() {
 	}
 

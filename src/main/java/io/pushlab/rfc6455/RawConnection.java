@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -36,8 +35,13 @@ final class RawConnection implements Runnable {
 	 */
 	static final int LINGER_MILLIS = 2_000;
 
-	/** §5.5: a control frame's payload is at most 125 bytes, so a reason at most 123. */
-	private static final int MAX_CLOSE_REASON_BYTES = 123;
+	/**
+	 * §5.5 and §5.5.1: a close payload is a 2-byte code and a reason, 125 bytes in all.
+	 */
+	private static final int MAX_CLOSE_REASON_BYTES = Opcode.MAX_CONTROL_PAYLOAD - 2;
+
+	/** How much one read asks for; a read may return part of a frame or several. */
+	private static final int READ_CHUNK_BYTES = 8192;
 
 	private final Socket socket;
 
@@ -174,25 +178,20 @@ final class RawConnection implements Runnable {
 
 	private void talk() throws IOException {
 		MessageAssembler assembler = new MessageAssembler(this.settings.maxMessageBytes());
+		FrameDecoder decoder = new FrameDecoder((header) -> {
+			ClientFrameRules.check(header);
+			assembler.admit(header);
+		});
+		byte[] chunk = new byte[READ_CHUNK_BYTES];
 		try {
-			Frame frame;
-			while ((frame = FrameCodec.read(this.in, this.settings.maxMessageBytes())) != null) {
-				check(frame);
-				switch (frame.opcode()) {
-					case Opcode.PING -> send(Frame.unmasked(Opcode.PONG, frame.payload()));
-					case Opcode.PONG -> {
-						// §5.5.3: an unsolicited pong needs no answer
-					}
-					case Opcode.CLOSE -> {
-						closeReceived(frame.payload());
+			int count;
+			while ((count = this.in.read(chunk)) >= 0) {
+				// one read may hold part of a frame, or several frames
+				decoder.append(chunk, 0, count);
+				Frame frame;
+				while ((frame = decoder.next()) != null) {
+					if (!handle(frame, assembler)) {
 						return;
-					}
-					default -> {
-						MessageAssembler.Message message = assembler.accept(frame);
-						if (message != null) {
-							String description = this.json.apply(message.describe());
-							send(Frame.unmasked(Opcode.TEXT, description.getBytes(StandardCharsets.UTF_8)));
-						}
 					}
 				}
 			}
@@ -202,23 +201,28 @@ final class RawConnection implements Runnable {
 		}
 	}
 
-	/** §5.1, §5.2, §5.5: what a client's frame must be, whatever it carries. */
-	private static void check(Frame frame) throws FailConnectionException {
-		if (!frame.masked()) {
-			throw new FailConnectionException(CloseCode.PROTOCOL_ERROR, "client frames must be masked (RFC 6455 §5.1)");
+	/**
+	 * @return whether to go on reading: false once the close handshake is done
+	 */
+	private boolean handle(Frame frame, MessageAssembler assembler) throws IOException, FailConnectionException {
+		switch (frame.opcode()) {
+			case Opcode.PING -> send(Frame.unmasked(Opcode.PONG, frame.payload()));
+			case Opcode.PONG -> {
+				// §5.5.3: an unsolicited pong needs no answer
+			}
+			case Opcode.CLOSE -> {
+				closeReceived(frame.payload());
+				return false;
+			}
+			default -> {
+				MessageAssembler.Message message = assembler.accept(frame);
+				if (message != null) {
+					String description = this.json.apply(message.describe());
+					send(Frame.unmasked(Opcode.TEXT, description.getBytes(StandardCharsets.UTF_8)));
+				}
+			}
 		}
-		if (frame.rsv() != 0) {
-			throw new FailConnectionException(CloseCode.PROTOCOL_ERROR,
-					"RSV bits set with no extension negotiated (RFC 6455 §5.2)");
-		}
-		if (!Opcode.isDefined(frame.opcode())) {
-			throw new FailConnectionException(CloseCode.PROTOCOL_ERROR,
-					"reserved opcode 0x" + Integer.toHexString(frame.opcode()) + " (RFC 6455 §5.2)");
-		}
-		if (Opcode.isControl(frame.opcode()) && (!frame.fin() || frame.payloadLength() > 125)) {
-			throw new FailConnectionException(CloseCode.PROTOCOL_ERROR,
-					"control frames must be final and carry at most 125 bytes (RFC 6455 §5.5)");
-		}
+		return true;
 	}
 
 	/** §5.5.1: answer a close frame with one echoing its status code, then close. */
@@ -241,11 +245,9 @@ final class RawConnection implements Runnable {
 			throw new FailConnectionException(CloseCode.PROTOCOL_ERROR,
 					"close code " + code + " may not be sent (RFC 6455 §7.4)");
 		}
-		try {
-			Utf8.decodeStrict(Arrays.copyOfRange(payload, 2, payload.length));
-		}
-		catch (CharacterCodingException ex) {
-			throw new FailConnectionException(CloseCode.INVALID_PAYLOAD, "close reason is not valid UTF-8");
+		if (!Utf8.isValid(Arrays.copyOfRange(payload, 2, payload.length))) {
+			throw new FailConnectionException(CloseCode.INVALID_PAYLOAD,
+					"close reason is not valid UTF-8 (RFC 6455 §5.5.1)");
 		}
 		sendClose(new byte[] { payload[0], payload[1] });
 		linger();

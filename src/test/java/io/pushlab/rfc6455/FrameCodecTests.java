@@ -1,7 +1,5 @@
 package io.pushlab.rfc6455;
 
-import java.io.ByteArrayInputStream;
-import java.io.EOFException;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
@@ -44,34 +42,74 @@ class FrameCodecTests {
 
 	@Test
 	void fragmentsFromTheRfc() throws Exception {
-		Frame first = FrameCodec.decode(HEX.parseHex("010348656c"));
-		Frame last = FrameCodec.decode(HEX.parseHex("80026c6f"));
+		// RFC 6455 §5.7: a fragmented unmasked text message, "Hel" then "lo"
+		byte[] firstBytes = HEX.parseHex("010348656c");
+		byte[] lastBytes = HEX.parseHex("80026c6f");
+		Frame first = FrameCodec.decode(firstBytes);
+		Frame last = FrameCodec.decode(lastBytes);
 		assertThat(first.fin()).isFalse();
 		assertThat(first.opcode()).isEqualTo(Opcode.TEXT);
 		assertThat(last.fin()).isTrue();
 		assertThat(last.opcode()).isEqualTo(Opcode.CONTINUATION);
+		assertThat(FrameCodec.encode(Frame.of(false, Opcode.TEXT, null, "Hel".getBytes()))).isEqualTo(firstBytes);
+		assertThat(FrameCodec.encode(Frame.of(true, Opcode.CONTINUATION, null, "lo".getBytes()))).isEqualTo(lastBytes);
+		MessageAssembler assembler = new MessageAssembler(1024);
+		assertThat(assembler.accept(first)).isNull();
+		MessageAssembler.Message message = assembler.accept(last);
+		assertThat(message.text()).isEqualTo("Hello");
+		assertThat(message.fragments()).isEqualTo(2);
 	}
 
 	@Test
 	void pingAndPongFromTheRfc() throws Exception {
-		assertThat(FrameCodec.decode(HEX.parseHex("890548656c6c6f")).opcode()).isEqualTo(Opcode.PING);
-		Frame pong = FrameCodec.decode(HEX.parseHex("8a8537fa213d7f9f4d5158"));
+		// RFC 6455 §5.7: an unmasked ping, and a masked pong answering it
+		byte[] pingBytes = HEX.parseHex("890548656c6c6f");
+		Frame ping = FrameCodec.decode(pingBytes);
+		assertThat(ping.opcode()).isEqualTo(Opcode.PING);
+		assertThat(ping.fin()).isTrue();
+		assertThat(new String(ping.payload(), StandardCharsets.UTF_8)).isEqualTo("Hello");
+		assertThat(FrameCodec.encode(Frame.unmasked(Opcode.PING, "Hello".getBytes()))).isEqualTo(pingBytes);
+		byte[] pongBytes = HEX.parseHex("8a8537fa213d7f9f4d5158");
+		Frame pong = FrameCodec.decode(pongBytes);
 		assertThat(pong.opcode()).isEqualTo(Opcode.PONG);
 		assertThat(new String(pong.payload(), StandardCharsets.UTF_8)).isEqualTo("Hello");
+		assertThat(FrameCodec.encode(Frame.of(true, Opcode.PONG, KEY, "Hello".getBytes()))).isEqualTo(pongBytes);
 	}
 
 	@Test
 	void sixteenAndSixtyFourBitLengthsFromTheRfc() throws Exception {
-		// 256 bytes of binary data: 0x82 0x7E 0x0100
-		Frame binary256 = Frame.unmasked(Opcode.BINARY, new byte[256]);
-		assertThat(HEX.formatHex(binary256.header())).isEqualTo("827e0100");
+		// RFC 6455 §5.7: 256 bytes of binary data in one unmasked frame: 0x82 0x7E 0x0100
+		// [256 bytes]
+		byte[] data256 = pattern(256);
+		byte[] rfc256 = concat(HEX.parseHex("827e0100"), data256);
+		Frame binary256 = FrameCodec.decode(rfc256);
+		assertThat(binary256.opcode()).isEqualTo(Opcode.BINARY);
+		assertThat(binary256.masked()).isFalse();
 		assertThat(binary256.lengthEncoding()).isEqualTo(LengthEncoding.SIXTEEN_BIT);
-		assertThat(FrameCodec.decode(FrameCodec.encode(binary256))).isEqualTo(binary256);
-		// 64 KiB of binary data: 0x82 0x7F 0x0000000000010000
-		Frame binary64k = Frame.unmasked(Opcode.BINARY, new byte[65536]);
-		assertThat(HEX.formatHex(binary64k.header())).isEqualTo("827f0000000000010000");
+		assertThat(binary256.payload()).isEqualTo(data256);
+		assertThat(FrameCodec.encode(Frame.unmasked(Opcode.BINARY, data256))).isEqualTo(rfc256);
+		// RFC 6455 §5.7: 64 KiB in one unmasked frame: 0x82 0x7F 0x0000000000010000
+		// [65536 bytes]
+		byte[] data64k = pattern(65536);
+		byte[] rfc64k = concat(HEX.parseHex("827f0000000000010000"), data64k);
+		Frame binary64k = FrameCodec.decode(rfc64k);
+		assertThat(binary64k.opcode()).isEqualTo(Opcode.BINARY);
 		assertThat(binary64k.lengthEncoding()).isEqualTo(LengthEncoding.SIXTY_FOUR_BIT);
-		assertThat(FrameCodec.decode(FrameCodec.encode(binary64k))).isEqualTo(binary64k);
+		assertThat(binary64k.payload()).isEqualTo(data64k);
+		assertThat(FrameCodec.encode(Frame.unmasked(Opcode.BINARY, data64k))).isEqualTo(rfc64k);
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "0, 8200", "1, 8201", "125, 827d", "126, 827e007e", "127, 827e007f", "65535, 827effff",
+			"65536, 827f0000000000010000", "70000, 827f0000000000011170" })
+	void theShortestLengthFormIsUsed(int length, String header) throws Exception {
+		// §5.2: "the minimal number of bytes MUST be used to encode the length"
+		assertThat(HEX.formatHex(Frame.unmasked(Opcode.BINARY, new byte[length]).header())).isEqualTo(header);
+		Frame masked = Frame.of(true, Opcode.BINARY, KEY, new byte[length]);
+		String maskedHeader = header.substring(0, 2) + String.format("%02x", HEX.parseHex(header)[1] | 0x80)
+				+ header.substring(4) + "37fa213d";
+		assertThat(HEX.formatHex(masked.header())).isEqualTo(maskedHeader);
+		assertThat(masked.lengthEncoding()).isEqualTo(LengthEncoding.minimalFor(length));
 	}
 
 	@ParameterizedTest
@@ -116,26 +154,6 @@ class FrameCodecTests {
 	}
 
 	@Test
-	void readReturnsNullAtTheEndAndFailsInsideAFrame() throws Exception {
-		assertThat(FrameCodec.read(new ByteArrayInputStream(new byte[0]), 100)).isNull();
-		assertThatExceptionOfType(EOFException.class)
-			.isThrownBy(() -> FrameCodec.read(new ByteArrayInputStream(HEX.parseHex("8105486565")), 100))
-			.withMessageContaining("truncated payload");
-		ByteArrayInputStream two = new ByteArrayInputStream(HEX.parseHex("890548656c6c6f810548656c6c6f"));
-		assertThat(FrameCodec.read(two, 100).opcode()).isEqualTo(Opcode.PING);
-		assertThat(FrameCodec.read(two, 100).opcode()).isEqualTo(Opcode.TEXT);
-		assertThat(FrameCodec.read(two, 100)).isNull();
-	}
-
-	@Test
-	void readRefusesAFrameOverTheLimitBeforeReadingIt() {
-		// announces 2^40 bytes: refused at once, nothing allocated
-		assertThatExceptionOfType(FailConnectionException.class)
-			.isThrownBy(() -> FrameCodec.read(new ByteArrayInputStream(HEX.parseHex("827f0000010000000000")), 1024))
-			.satisfies((ex) -> assertThat(ex.closeCode()).isEqualTo(CloseCode.MESSAGE_TOO_BIG));
-	}
-
-	@Test
 	void framesAreValidated() {
 		assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(() -> new Frame(true, 0, Opcode.TEXT, null, new byte[126], LengthEncoding.SEVEN_BIT));
@@ -156,6 +174,21 @@ class FrameCodecTests {
 		assertThat(frame.maskingKey()).isEqualTo(KEY);
 		assertThat(frame).hasToString(
 				"Frame[fin=true, rsv=0, opcode=text, maskingKey=37fa213d, payloadLength=5, lengthEncoding=7-bit]");
+	}
+
+	static byte[] pattern(int length) {
+		byte[] bytes = new byte[length];
+		for (int i = 0; i < length; i++) {
+			bytes[i] = (byte) (i * 31 + 7);
+		}
+		return bytes;
+	}
+
+	static byte[] concat(byte[] a, byte[] b) {
+		byte[] bytes = new byte[a.length + b.length];
+		System.arraycopy(a, 0, bytes, 0, a.length);
+		System.arraycopy(b, 0, bytes, a.length, b.length);
+		return bytes;
 	}
 
 	private static void assertMalformed(String hex, String message) {

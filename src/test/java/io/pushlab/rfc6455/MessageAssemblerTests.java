@@ -75,6 +75,42 @@ class MessageAssemblerTests {
 	}
 
 	@Test
+	void invalidUtf8SplitAcrossFragmentsFailsInTheFragmentThatBreaksIt() throws Exception {
+		// ED A0 80 encodes a surrogate: "a" ED may start valid text, A0 cannot follow ED
+		assertThat(this.assembler.accept(Frame.of(false, Opcode.TEXT, KEY, new byte[] { 'a', (byte) 0xed }))).isNull();
+		assertFails(() -> this.assembler.accept(Frame.of(false, Opcode.CONTINUATION, KEY, new byte[] { (byte) 0xa0 })),
+				CloseCode.INVALID_PAYLOAD);
+	}
+
+	@Test
+	void aMessageEndingInsideACharacterIsInvalid() throws Exception {
+		byte[] euro = "€".getBytes(StandardCharsets.UTF_8);
+		this.assembler.accept(Frame.of(false, Opcode.TEXT, KEY, new byte[] { euro[0] }));
+		assertFails(() -> this.assembler.accept(Frame.of(true, Opcode.CONTINUATION, KEY, new byte[] { euro[1] })),
+				CloseCode.INVALID_PAYLOAD);
+	}
+
+	@Test
+	void binaryFragmentsAreNotCheckedAsText() throws Exception {
+		this.assembler.accept(Frame.of(false, Opcode.BINARY, KEY, new byte[] { (byte) 0xed }));
+		assertThat(this.assembler.accept(Frame.of(true, Opcode.CONTINUATION, KEY, new byte[] { (byte) 0xa0 })).length())
+			.isEqualTo(2);
+	}
+
+	@Test
+	void admitJudgesAHeaderBeforeItsPayload() throws Exception {
+		assertFails(() -> this.assembler.admit(header(Opcode.CONTINUATION, 1)), CloseCode.PROTOCOL_ERROR);
+		assertFails(() -> this.assembler.admit(header(Opcode.BINARY, 17)), CloseCode.MESSAGE_TOO_BIG);
+		// control frames are not its business
+		this.assembler.admit(header(Opcode.PING, 100));
+		this.assembler.accept(text(false, "0123456789"));
+		assertThat(this.assembler.inMessage()).isTrue();
+		assertFails(() -> this.assembler.admit(header(Opcode.TEXT, 1)), CloseCode.PROTOCOL_ERROR);
+		assertFails(() -> this.assembler.admit(header(Opcode.CONTINUATION, 7)), CloseCode.MESSAGE_TOO_BIG);
+		this.assembler.admit(header(Opcode.CONTINUATION, 6));
+	}
+
+	@Test
 	void theLimitCountsEveryFragment() throws Exception {
 		this.assembler.accept(text(false, "0123456789"));
 		assertFails(() -> this.assembler.accept(continuation(true, "0123456")), CloseCode.MESSAGE_TOO_BIG);
@@ -84,6 +120,10 @@ class MessageAssemblerTests {
 	void controlFramesAreNotData() {
 		assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(() -> this.assembler.accept(Frame.of(true, Opcode.PING, KEY, new byte[0])));
+	}
+
+	private static FrameHeader header(int opcode, long length) {
+		return new FrameHeader(true, 0, opcode, KEY, length, LengthEncoding.minimalFor(length));
 	}
 
 	private static Frame text(boolean fin, String text) {

@@ -29,6 +29,8 @@ final class RawClient implements AutoCloseable {
 
 	private final OutputStream out;
 
+	private final FrameDecoder decoder = new FrameDecoder();
+
 	private RawClient(Socket socket) throws IOException {
 		this.socket = socket;
 		this.in = new BufferedInputStream(socket.getInputStream());
@@ -38,6 +40,7 @@ final class RawClient implements AutoCloseable {
 	static RawClient connect(int port) throws IOException {
 		Socket socket = new Socket("127.0.0.1", port);
 		socket.setSoTimeout(5000);
+		socket.setTcpNoDelay(true);
 		return new RawClient(socket);
 	}
 
@@ -58,7 +61,14 @@ final class RawClient implements AutoCloseable {
 
 	/** Sends a request and reads the response head (and, for a refusal, its body). */
 	String request(String request) throws IOException {
-		sendBytes(request.getBytes(StandardCharsets.ISO_8859_1));
+		return request(request.getBytes(StandardCharsets.ISO_8859_1));
+	}
+
+	/**
+	 * Sends any bytes as a request and reads the response as {@link #request(String)}.
+	 */
+	String request(byte[] request) throws IOException {
+		sendBytes(request);
 		ByteArrayOutputStream head = new ByteArrayOutputStream();
 		while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
 			int b = this.in.read();
@@ -87,8 +97,21 @@ final class RawClient implements AutoCloseable {
 		send(Frame.of(fin, opcode, KEY, text.getBytes(StandardCharsets.UTF_8)));
 	}
 
+	/**
+	 * Reads the server's next frame.
+	 * @return the frame, or {@code null} when the server closed the connection
+	 */
 	Frame read() throws IOException, FailConnectionException {
-		return FrameCodec.read(this.in, 16 * 1024 * 1024);
+		Frame frame;
+		byte[] chunk = new byte[8192];
+		while ((frame = this.decoder.next()) == null) {
+			int count = this.in.read(chunk);
+			if (count < 0) {
+				return null;
+			}
+			this.decoder.append(chunk, 0, count);
+		}
+		return frame;
 	}
 
 	/** Reads the server's next frame, a text frame holding a description. */
@@ -109,14 +132,15 @@ final class RawClient implements AutoCloseable {
 		}
 		byte[] payload = frame.payload();
 		int code = (payload.length >= 2) ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : -1;
-		if (this.in.read() != -1) {
+		if (!ended()) {
 			throw new IllegalStateException("the server sent more after its close frame");
 		}
 		return code;
 	}
 
+	/** Whether the server closed the connection, and sent nothing more before. */
 	boolean ended() throws IOException {
-		return this.in.read() == -1;
+		return this.decoder.buffered() == 0 && this.in.read() == -1;
 	}
 
 	@Override
