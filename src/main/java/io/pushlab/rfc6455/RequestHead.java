@@ -67,13 +67,14 @@ public record RequestHead(String method, String target, String version, Map<Stri
 	 * @param in the connection's input
 	 * @param maxBytes the largest head accepted
 	 * @return the head, or {@code null} when the input ended before any byte
-	 * @throws HandshakeException when the head is over {@code maxBytes}, ends early or is
-	 * not HTTP/1.1
+	 * @throws HandshakeException when the head is over {@code maxBytes}, ends early,
+	 * starts with bytes no request line has, or is not HTTP/1.x
 	 * @throws IOException when reading fails
 	 */
 	public static RequestHead read(InputStream in, int maxBytes) throws IOException, HandshakeException {
 		ByteArrayOutputStream head = new ByteArrayOutputStream(512);
 		int newlines = 0;
+		boolean inRequestLine = true;
 		while (newlines < 2) {
 			int b = in.read();
 			if (b < 0) {
@@ -85,15 +86,29 @@ public record RequestHead(String method, String target, String version, Map<Stri
 			if (head.size() >= maxBytes) {
 				throw new HandshakeException("header section over " + maxBytes + " bytes");
 			}
+			if (inRequestLine && !isRequestLineByte(b)) {
+				throw new HandshakeException("not an HTTP request: byte 0x" + String.format("%02x", b) + " at offset "
+						+ head.size() + " (a request line is printable ASCII, e.g. GET /chat HTTP/1.1)");
+			}
 			head.write(b);
 			if (b == '\n') {
 				newlines++;
+				inRequestLine = false;
 			}
 			else if (b != '\r') {
 				newlines = 0;
 			}
 		}
 		return parse(head.toString(StandardCharsets.ISO_8859_1));
+	}
+
+	/**
+	 * RFC 9112 §3: a request line is a method token, a target and a version, separated by
+	 * spaces: visible ASCII, so anything else (a TLS hello, binary noise) is refused at
+	 * its first byte instead of waiting for a line end that may never come.
+	 */
+	private static boolean isRequestLineByte(int b) {
+		return (b >= 0x21 && b <= 0x7E) || b == ' ' || b == '\r' || b == '\n';
 	}
 
 	/**

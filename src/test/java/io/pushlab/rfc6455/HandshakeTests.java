@@ -28,8 +28,8 @@ class HandshakeTests {
 	void keyMustBeSixteenBytesInBase64() {
 		assertThat(Handshake.isValidKey("dGhlIHNhbXBsZSBub25jZQ==")).isTrue();
 		assertThat(Handshake.isValidKey("dGhlIHNhbXBsZSBub25jZQ")).isFalse();
-		assertThat(Handshake.isValidKey("dGhlIHNhbXBsZSBub25jZSE=")).isFalse(); // 17
-																				// bytes
+		// 17 bytes
+		assertThat(Handshake.isValidKey("dGhlIHNhbXBsZSBub25jZSE=")).isFalse();
 		assertThat(Handshake.isValidKey("dGhlIHNhbXBsZSBub25j*Q==")).isFalse();
 		assertThat(Handshake.isValidKey(null)).isFalse();
 		assertThat(Handshake.isValidKey("")).isFalse();
@@ -94,6 +94,20 @@ class HandshakeTests {
 		assertThatExceptionOfType(HandshakeException.class)
 			.isThrownBy(() -> RequestHead.read(new java.io.ByteArrayInputStream("GET / HTTP/1.1\r\n".getBytes()), 64))
 			.withMessageContaining("ended before");
+	}
+
+	@Test
+	void readRefusesBytesNoRequestLineHasAtOnce() {
+		// a TLS ClientHello sent to a plain port: refused at its first byte, without
+		// waiting for a line end that never comes
+		byte[] tls = { 0x16, 0x03, 0x01, 0x02, 0x00 };
+		assertThatExceptionOfType(HandshakeException.class)
+			.isThrownBy(() -> RequestHead.read(new java.io.ByteArrayInputStream(tls), 8192))
+			.withMessageStartingWith("not an HTTP request: byte 0x16 at offset 0");
+		byte[] nul = "GET /\u0000 HTTP/1.1\r\n".getBytes(StandardCharsets.ISO_8859_1);
+		assertThatExceptionOfType(HandshakeException.class)
+			.isThrownBy(() -> RequestHead.read(new java.io.ByteArrayInputStream(nul), 8192))
+			.withMessageStartingWith("not an HTTP request: byte 0x00 at offset 5");
 	}
 
 	@Test

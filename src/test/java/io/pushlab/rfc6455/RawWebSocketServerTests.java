@@ -13,10 +13,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,7 +70,47 @@ class RawWebSocketServerTests {
 		String plainGet = connect().request("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
 		assertThat(plainGet).startsWith("HTTP/1.1 400 ").contains("Upgrade: websocket header is needed");
 		String garbage = connect().request("\u0016\u0003\u0001 hello TLS?\r\n\r\n");
-		assertThat(garbage).startsWith("HTTP/1.1 400 ").contains("malformed request line");
+		assertThat(garbage).startsWith("HTTP/1.1 400 ").contains("not an HTTP request: byte 0x16 at offset 0");
+	}
+
+	static Stream<Arguments> badHandshakes() {
+		String valid = RawClient.upgradeRequest(RawClient.SAMPLE_KEY);
+		byte[] tlsHello = java.util.HexFormat.of().parseHex("160301020001000001fc0303" + "5a".repeat(40));
+		return Stream.of(
+				Arguments.of("missing key",
+						ascii(valid.replace("Sec-WebSocket-Key: " + RawClient.SAMPLE_KEY + "\r\n", "")),
+						"Sec-WebSocket-Key must be 16 bytes in base64"),
+				Arguments.of("wrong version", ascii(valid.replace("Version: 13", "Version: 8")),
+						"Sec-WebSocket-Version must be 13"),
+				Arguments.of("not GET", ascii(valid.replace("GET /lab", "POST /lab")), "the method must be GET"),
+				Arguments.of("garbage bytes", tlsHello, "not an HTTP request: byte 0x16 at offset 0"),
+				Arguments.of("garbage line", ascii("hello there\r\n\r\n"), "malformed request line"),
+				Arguments.of("header section over the limit",
+						ascii(valid.replace("Host: localhost", "Host: localhost\r\nX-Padding: " + "x".repeat(2000))),
+						"header section over 1024 bytes"));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("badHandshakes")
+	void aBadHandshakeGets400AndAClosedSocketWhileOthersAreServed(String name, byte[] request, String reason)
+			throws Exception {
+		RawClient before = open();
+		try (RawClient bad = RawClient.connect(this.server.port())) {
+			String response = bad.request(request);
+			assertThat(response).startsWith("HTTP/1.1 400 Bad Request\r\n")
+				.contains("Connection: close\r\n")
+				.contains(reason);
+			assertThat(bad.ended()).as("the server closed the socket").isTrue();
+		}
+		before.sendText(true, Opcode.TEXT, "still served");
+		assertThat(before.readDescription()).containsEntry("text", "still served");
+		RawClient after = open();
+		after.sendText(true, Opcode.TEXT, "served after");
+		assertThat(after.readDescription()).containsEntry("text", "served after");
+	}
+
+	private static byte[] ascii(String text) {
+		return text.getBytes(StandardCharsets.ISO_8859_1);
 	}
 
 	@Test
@@ -122,6 +166,52 @@ class RawWebSocketServerTests {
 	}
 
 	@Test
+	void decodesFramesThatArriveTogetherOrByteByByte() throws Exception {
+		byte[] euro = "€".getBytes(StandardCharsets.UTF_8);
+		java.io.ByteArrayOutputStream stream = new java.io.ByteArrayOutputStream();
+		// a fragmented text with a ping between its fragments and "€" split across two,
+		// then a whole text message
+		stream.writeBytes(FrameCodec.encode(Frame.of(false, Opcode.TEXT, RawClient.KEY, new byte[] { 'a', euro[0] })));
+		stream.writeBytes(FrameCodec.encode(Frame.of(true, Opcode.PING, RawClient.KEY, "p".getBytes())));
+		stream.writeBytes(
+				FrameCodec.encode(Frame.of(true, Opcode.CONTINUATION, RawClient.KEY, new byte[] { euro[1], euro[2] })));
+		stream.writeBytes(FrameCodec.encode(Frame.of(true, Opcode.TEXT, RawClient.KEY, "next".getBytes())));
+		byte[] bytes = stream.toByteArray();
+
+		RawClient together = open();
+		together.sendBytes(bytes);
+		assertTogetherOrByteByByte(together);
+
+		RawClient byteByByte = open();
+		for (byte b : bytes) {
+			byteByByte.sendBytes(new byte[] { b });
+		}
+		assertTogetherOrByteByByte(byteByByte);
+	}
+
+	private static void assertTogetherOrByteByByte(RawClient client) throws Exception {
+		Frame pong = client.read();
+		assertThat(pong.opcode()).isEqualTo(Opcode.PONG);
+		assertThat(pong.payload()).isEqualTo("p".getBytes());
+		assertThat(client.readDescription()).containsEntry("text", "a€").containsEntry("fragments", 2);
+		assertThat(client.readDescription()).containsEntry("text", "next").doesNotContainKey("fragments");
+	}
+
+	@Test
+	void refusesABadHeaderBeforeItsPayloadArrives() throws Exception {
+		java.util.HexFormat hex = java.util.HexFormat.of();
+		// only headers are sent: the server must not wait for the payloads they announce
+		// an unmasked binary frame of 1 GiB
+		assertFailsWith(1002, (client) -> client.sendBytes(hex.parseHex("827f0000000040000000")));
+		// a masked binary frame of 2^40 bytes, over the message limit
+		assertFailsWith(1009, (client) -> client.sendBytes(hex.parseHex("82ff000001000000000037fa213d")));
+		// a ping of 2^40 bytes: a control frame over 125 bytes, whatever the limit
+		assertFailsWith(1002, (client) -> client.sendBytes(hex.parseHex("89ff000001000000000037fa213d")));
+		// RSV2 set
+		assertFailsWith(1002, (client) -> client.sendBytes(hex.parseHex("a2ff000001000000000037fa213d")));
+	}
+
+	@Test
 	void completesTheClosingHandshake() throws Exception {
 		RawClient client = open();
 		client.send(Frame.of(true, Opcode.CLOSE, RawClient.KEY, new byte[] { 0x03, (byte) 0xe8, 'b', 'y', 'e' }));
@@ -148,6 +238,26 @@ class RawWebSocketServerTests {
 		assertFailsWith(1002, (client) -> client.send(Frame.of(true, Opcode.CLOSE, RawClient.KEY, new byte[] { 3 })));
 		assertFailsWith(1002,
 				(client) -> client.send(Frame.of(true, Opcode.CLOSE, RawClient.KEY, new byte[] { 0x03, (byte) 0xed }))); // 1005
+	}
+
+	@Test
+	void failsOnInvalidUtf8SplitAcrossFragments() throws Exception {
+		// ED A0 80 would be a surrogate: each fragment alone could be the start of valid
+		// text
+		assertFailsWith(1007, (client) -> {
+			client.send(Frame.of(false, Opcode.TEXT, RawClient.KEY, new byte[] { 'a', (byte) 0xed }));
+			client.send(Frame.of(true, Opcode.CONTINUATION, RawClient.KEY, new byte[] { (byte) 0xa0, (byte) 0x80 }));
+		});
+		// the connection fails in the fragment that breaks the text, before the last one
+		assertFailsWith(1007, (client) -> {
+			client.send(Frame.of(false, Opcode.TEXT, RawClient.KEY, new byte[] { (byte) 0xed }));
+			client.send(Frame.of(false, Opcode.CONTINUATION, RawClient.KEY, new byte[] { (byte) 0xa0 }));
+		});
+		// and a message may not end inside a character
+		assertFailsWith(1007, (client) -> {
+			client.send(Frame.of(false, Opcode.TEXT, RawClient.KEY, "ok".getBytes()));
+			client.send(Frame.of(true, Opcode.CONTINUATION, RawClient.KEY, new byte[] { (byte) 0xe2, (byte) 0x82 }));
+		});
 	}
 
 	@Test
@@ -258,9 +368,10 @@ class RawWebSocketServerTests {
 		socket.sendText("Hello from java.net.http", true).get(5, TimeUnit.SECONDS);
 		socket.sendText("split ", false).get(5, TimeUnit.SECONDS);
 		socket.sendText("in two", true).get(5, TimeUnit.SECONDS);
+		socket.sendBinary(ByteBuffer.wrap(new byte[] { 0, 1, 2, (byte) 0xff }), true).get(5, TimeUnit.SECONDS);
 		socket.sendPing(ByteBuffer.wrap("ping!".getBytes())).get(5, TimeUnit.SECONDS);
 		assertThat(pong.get(5, TimeUnit.SECONDS)).isEqualTo("ping!");
-		await().atMost(Duration.ofSeconds(5)).until(() -> texts.size() == 2);
+		await().atMost(Duration.ofSeconds(5)).until(() -> texts.size() == 3);
 		Map<?, ?> first = JSON.readValue(texts.get(0), Map.class);
 		assertThat(first.get("masked")).isEqualTo(true);
 		assertThat((String) first.get("maskingKey")).matches("[0-9a-f]{8}");
@@ -268,6 +379,13 @@ class RawWebSocketServerTests {
 		Map<?, ?> second = JSON.readValue(texts.get(1), Map.class);
 		assertThat(second.get("text")).isEqualTo("split in two");
 		assertThat(second.get("fragments")).isEqualTo(2);
+		Map<?, ?> binary = JSON.readValue(texts.get(2), Map.class);
+		assertThat(binary.get("opcode")).isEqualTo(2);
+		assertThat(binary.get("payloadLength")).isEqualTo(4);
+		assertThat(binary.get("text")).isNull();
+		String key = (String) binary.get("maskingKey");
+		assertThat((String) binary.get("payloadHex")).isEqualTo(java.util.HexFormat.of()
+			.formatHex(Masking.apply(java.util.HexFormat.of().parseHex(key), new byte[] { 0, 1, 2, (byte) 0xff })));
 		socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
 		assertThat(closed.get(5, TimeUnit.SECONDS)).isEqualTo(WebSocket.NORMAL_CLOSURE);
 	}
