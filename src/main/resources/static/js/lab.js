@@ -71,9 +71,11 @@ function byteView(frame) {
   return view;
 }
 
-function row(table, field, label, value) {
+/** One field of the table; its label wears the colour of its bytes above. */
+function row(table, field, label, value, kind) {
   const tr = el('tr');
-  tr.append(el('th', '', label));
+  const th = el('th', kind ? `seg-${kind}` : '', label);
+  tr.append(th);
   const td = el('td', 'mono', value);
   td.dataset.field = field;
   tr.append(td);
@@ -86,22 +88,34 @@ function renderFrame(frame) {
   node.append(byteView(frame));
   const b0 = bits(frame.headerHex.slice(0, 2));
   const b1 = bits(frame.headerHex.slice(2, 4));
+  const length7 = parseInt(b1.slice(1), 2);
+  const extended = EXTENDED_LENGTH_BYTES[frame.lengthEncoding] * 2;
   const table = el('table', 'fields');
-  row(table, 'byte0', 'Byte 0', `${b0.slice(0, 1)} ${b0.slice(1, 4)} ${b0.slice(4)} = FIN, RSV1-3, opcode`);
-  row(table, 'byte1', 'Byte 1', `${b1.slice(0, 1)} ${b1.slice(1)} = MASK, length ${parseInt(b1.slice(1), 2)}`);
-  row(table, 'fin', 'FIN', frame.fin ? '1 — final fragment' : '0 — more fragments follow');
-  row(table, 'opcode', 'Opcode', opcodeLabel(frame.opcode));
-  row(table, 'maskingKey', 'Masking key', frame.masked ? frame.maskingKey : 'none (unmasked)');
-  row(table, 'payloadLength', 'Payload length', `${frame.payloadLength} bytes, ${frame.lengthEncoding} encoding`);
+  row(table, 'byte0', 'Byte 0', `${b0.slice(0, 1)} ${b0.slice(1, 4)} ${b0.slice(4)} = FIN, RSV1-3, opcode`, 'b0');
+  row(table, 'fin', 'FIN', frame.fin ? '1 — final fragment' : '0 — more fragments follow', 'b0');
+  row(table, 'opcode', 'Opcode', opcodeLabel(frame.opcode), 'b0');
+  const lengthMeaning = length7 === 126 ? '126: a 16-bit length follows'
+    : length7 === 127 ? '127: a 64-bit length follows' : `length ${length7}`;
+  row(table, 'byte1', 'Byte 1', `${b1.slice(0, 1)} ${b1.slice(1)} = MASK ${b1.slice(0, 1)}, ${lengthMeaning}`, 'b1');
+  if (extended > 0) {
+    const hex = frame.headerHex.slice(4, 4 + extended);
+    row(table, 'extendedLength', 'Extended length', `${hexPairs(hex).join(' ')} = ${parseInt(hex, 16)}`, 'ext');
+  }
+  row(table, 'payloadLength', 'Payload length', `${frame.payloadLength} bytes, ${frame.lengthEncoding} encoding`,
+    extended > 0 ? 'ext' : 'b1');
+  row(table, 'maskingKey', 'Masking key', frame.masked ? frame.maskingKey : 'none (unmasked)', 'key');
+  row(table, 'payload', 'Payload', frame.masked
+    ? 'masked: byte i XOR key byte (i mod 4) gives back the data'
+    : 'as sent: a server never masks', 'payload');
   if (frame.closeCode !== undefined) {
-    row(table, 'closeCode', 'Close code', frame.closeCode);
+    row(table, 'closeCode', 'Close code', frame.closeCode, 'payload');
   }
   if (frame.fragments !== undefined) {
     row(table, 'fragments', 'Fragments', `${frame.fragments} frames (the fields above are the first frame's)`);
   }
   if (frame.text !== null && frame.text !== undefined) {
     const text = frame.text.length > SHOWN_TEXT_CHARS ? `${frame.text.slice(0, SHOWN_TEXT_CHARS)}…` : frame.text;
-    row(table, 'text', frame.closeCode !== undefined ? 'Reason' : 'Text', text);
+    row(table, 'text', frame.closeCode !== undefined ? 'Reason' : 'Text', text, 'payload');
   }
   node.append(table);
   return node;

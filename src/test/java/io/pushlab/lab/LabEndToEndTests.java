@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
+import io.pushlab.rfc6455.Handshake;
 import io.pushlab.support.Browser;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -93,14 +94,44 @@ class LabEndToEndTests {
 			WebDriver driver = browser.driver();
 			driver.get("http://localhost:" + this.port + "/lab");
 
-			// 1 · handshake
-			driver.findElement(By.cssSelector("[data-role=handshake-form] button[type=submit]")).click();
+			// 1 · handshake: the RFC's sample key is there and computed on arrival
+			WebElement key = driver.findElement(By.cssSelector("[data-role=handshake-form] input[name=key]"));
+			assertThat(key.getDomProperty("value")).isEqualTo("dGhlIHNhbXBsZSBub25jZQ==");
 			browser.waiting(WAIT)
 				.until(ExpectedConditions.textToBe(By.cssSelector("[data-step=accept]"),
 						"s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));
+			assertThat(driver.findElement(By.cssSelector("[data-step=concatenated]")).getText())
+				.isEqualTo("dGhlIHNhbXBsZSBub25jZQ==258EAFA5-E914-47DA-95CA-C5AB0DC85B11");
 			assertThat(driver.findElement(By.cssSelector("[data-step=sha1Hex]")).getText())
 				.isEqualTo("b37a4f2cc0624f1690f64606cf385945b2bec4ea");
-			WebElement key = driver.findElement(By.cssSelector("[data-role=handshake-form] input[name=key]"));
+			driver.findElement(By.cssSelector("[data-action=random-key]")).click();
+			browser.waiting(WAIT).until((d) -> !"dGhlIHNhbXBsZSBub25jZQ==".equals(key.getDomProperty("value")));
+			String randomKey = key.getDomProperty("value");
+			assertThat(Handshake.isValidKey(randomKey)).as(randomKey).isTrue();
+			browser.waiting(WAIT)
+				.until(ExpectedConditions.textToBe(By.cssSelector("[data-step=accept]"), Handshake.accept(randomKey)));
+			assertThat(driver.findElement(By.cssSelector("[data-role=response-accept]")).getText())
+				.isEqualTo(Handshake.accept(randomKey));
+
+			// the short explanations
+			assertThat(driver.findElement(By.cssSelector("[data-role=explain-masking]")).getText())
+				.contains("why clients mask", "cache");
+			assertThat(driver.findElement(By.cssSelector("[data-role=explain-lengths]")).getText()).contains("0 – 125",
+					"126 – 65 535", "65 536 and up", "shortest");
+			assertThat(driver.findElement(By.cssSelector("[data-role=explain-close]")).getText())
+				.contains("close frame", "1000", "1009");
+
+			// the frame builder's first example: masked "Hello", each field in its colour
+			browser.waiting(WAIT)
+				.until(ExpectedConditions
+					.presenceOfElementLocated(By.cssSelector("[data-role=encode-result] [data-segment=key]")));
+			assertThat(driver.findElements(By.cssSelector("[data-role=encode-result] .bytes [data-segment]")))
+				.extracting((segment) -> segment.getDomAttribute("data-segment"))
+				.containsExactly("b0", "b1", "key", "payload");
+			assertThat(driver.findElement(By.cssSelector("[data-role=encode-result] th.seg-key")).getText())
+				.isEqualTo("Masking key");
+			assertThat(driver.findElement(By.cssSelector("[data-role=encode-result] [data-field=byte0]")).getText())
+				.isEqualTo("1 000 0001 = FIN, RSV1-3, opcode");
 			key.clear();
 			key.sendKeys("not a key");
 			driver.findElement(By.cssSelector("[data-role=handshake-form] button[type=submit]")).click();
@@ -119,6 +150,10 @@ class LabEndToEndTests {
 			driver.findElement(By.cssSelector("[data-role=encode-form] button[type=submit]")).click();
 			browser.waiting(WAIT)
 				.until(ExpectedConditions.textToBe(By.cssSelector("[data-role=encoded-hex]"), "89 05 48 65 6c 6c 6f"));
+			assertThat(driver.findElements(By.cssSelector("[data-role=encode-result] [data-segment=key]"))).isEmpty();
+			assertThat(
+					driver.findElement(By.cssSelector("[data-role=encode-result] [data-field=maskingKey]")).getText())
+				.isEqualTo("none (unmasked)");
 			driver.findElement(By.xpath("//button[contains(., 'Decode these bytes')]")).click();
 			browser.waiting(WAIT)
 				.until(ExpectedConditions.textToBe(By.cssSelector("[data-role=decode-result] [data-field=opcode]"),
