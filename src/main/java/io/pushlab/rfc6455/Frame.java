@@ -22,16 +22,16 @@ public record Frame(boolean fin, int rsv, int opcode, byte[] maskingKey, byte[] 
 
 	public Frame {
 		if (rsv < 0 || rsv > 0x7) {
-			throw new IllegalArgumentException("rsv must fit in 3 bits: " + rsv);
+			throw new IllegalArgumentException("rsv must fit in 3 bits (RFC 6455 §5.2): " + rsv);
 		}
 		if (opcode < 0 || opcode > 0xF) {
-			throw new IllegalArgumentException("opcode must fit in 4 bits: " + opcode);
+			throw new IllegalArgumentException("opcode must fit in 4 bits (RFC 6455 §5.2): " + opcode);
 		}
 		if (maskingKey != null && maskingKey.length != FrameHeader.MASKING_KEY_BYTES) {
 			throw new IllegalArgumentException("a masking key is 4 bytes (RFC 6455 §5.3)");
 		}
 		if (payload == null || lengthEncoding == null || !lengthEncoding.canCarry(payload.length)) {
-			throw new IllegalArgumentException("a " + lengthEncoding + " length cannot carry "
+			throw new IllegalArgumentException("a " + lengthEncoding + " length cannot carry (RFC 6455 §5.2) "
 					+ ((payload != null) ? payload.length : null) + " bytes");
 		}
 		maskingKey = (maskingKey != null) ? maskingKey.clone() : null;
