@@ -115,6 +115,10 @@ class GroupChatTests {
 			fay1.join(room);
 			fay2.join(room);
 			gus.awaitPresence(room, "fay", "gus");
+			// both of fay's joins processed (gus, fay, fay): only then may one connection
+			// go
+			gus.awaitFrame(
+					(frame) -> frame.path("type").asString().equals("presence") && gus.frames("presence").size() >= 3);
 			assertThat(gus.frames("presence").get(gus.frames("presence").size() - 1).path("users")).hasSize(2);
 			fay1.abort();
 			gus.awaitFrame(
