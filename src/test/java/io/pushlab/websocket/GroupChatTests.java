@@ -111,7 +111,9 @@ class GroupChatTests {
 		try (ChatClient fay1 = ChatClient.connect(browser, this.port, "fay");
 				ChatClient fay2 = ChatClient.connect(browser, this.port, "fay");
 				ChatClient gus = ChatClient.connect(this.port, "gus")) {
+			// gus is a member first, so he hears both of fay's joins, in whatever order
 			gus.join(room);
+			gus.awaitPresence(room, "gus");
 			fay1.join(room);
 			fay2.join(room);
 			gus.awaitPresence(room, "fay", "gus");
