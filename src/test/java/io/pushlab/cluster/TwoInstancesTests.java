@@ -4,6 +4,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,6 +22,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
+
+import org.springframework.data.redis.connection.stream.RecordId;
+import org.springframework.data.redis.connection.stream.StreamRecords;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -216,6 +221,30 @@ class TwoInstancesTests {
 			assertThat(ids(seenOnA)).isEqualTo(range(1, 100));
 			assertThat(seenOnB.stream().map(Event::data).toList())
 				.isEqualTo(seenOnA.stream().map(Event::data).toList());
+		}
+	}
+
+	@Test
+	void aMessageThatPubSubMissedIsDeliveredFromTheSharedLog() throws Exception {
+		String room = "two-missed";
+		try (SseClient onB = SseClient.connect(b.api().uri("/api/rooms/" + room + "/events"), "0")) {
+			a.api().publish(room, "alice", "one");
+			assertThat(ids(onB.nextMessages(1, WAIT))).containsExactly(1L);
+			// a message stored in the log whose PUBLISH never reached anyone
+			StringRedisTemplate redisTemplate = a.bean(StringRedisTemplate.class);
+			RedisKeys keys = a.bean(RedisKeys.class);
+			String json = "{\"id\":2,\"room\":\"" + room
+					+ "\",\"from\":\"ghost\",\"text\":\"missed\",\"nonce\":null,\"sentAt\":1}";
+			redisTemplate.opsForValue().increment(keys.sequence(room));
+			redisTemplate.opsForStream()
+				.add(StreamRecords.string(Map.of("json", json))
+					.withStreamKey(keys.log(room))
+					.withId(RecordId.of(2, 0)));
+			List<Event> caughtUp = onB.nextMessages(1, WAIT);
+			assertThat(ids(caughtUp)).containsExactly(2L);
+			assertThat(Api.parse(caughtUp.get(0).data()).get("text").asString()).isEqualTo("missed");
+			a.api().publish(room, "alice", "three");
+			assertThat(ids(onB.nextMessages(1, WAIT))).containsExactly(3L);
 		}
 	}
 
