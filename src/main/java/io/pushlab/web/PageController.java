@@ -4,8 +4,8 @@ import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
 
 /**
- * The pages of the three HTTP techniques and the overview. Each page is a template plus
- * one ES module under {@code static/js}.
+ * The pages of the three HTTP techniques, the overview and the comparison. Each page is a
+ * template plus one ES module under {@code static/js}.
  */
 @Controller
 public class PageController {
@@ -28,6 +28,11 @@ public class PageController {
 	@GetMapping("/sse")
 	public String sse() {
 		return "sse";
+	}
+
+	@GetMapping("/compare")
+	public String compare() {
+		return "compare";
 	}
 
 }
