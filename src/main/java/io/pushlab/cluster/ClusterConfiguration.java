@@ -27,9 +27,10 @@ import org.springframework.util.backoff.FixedBackOff;
 
 /**
  * With {@code pushlab.broker=redis}: the hub on Redis (the shared room log, the pub/sub
- * listener that feeds local subscribers), Redis in {@code /actuator/health}, and a
- * Lettuce client that fails fast while disconnected, so publishing answers 503 at once
- * instead of waiting.
+ * listener that feeds local subscribers, cluster-wide presence, names and private
+ * messages, this instance's heartbeat), Redis in {@code /actuator/health}, and a Lettuce
+ * client that fails fast while disconnected, so publishing answers 503 at once instead of
+ * waiting.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "pushlab.broker", havingValue = "redis")
@@ -63,13 +64,44 @@ public class ClusterConfiguration {
 	}
 
 	@Bean
+	ClusterInstance clusterInstance(StringRedisTemplate redis, RedisKeys keys, PushLabProperties properties,
+			TaskScheduler scheduler) {
+		return new ClusterInstance(redis, keys, properties.redis().instanceTtl(), scheduler);
+	}
+
+	@Bean
+	RedisPresence redisPresence(StringRedisTemplate redis, RedisKeys keys, ClusterInstance instance) {
+		return new RedisPresence(redis, keys, instance);
+	}
+
+	@Bean
+	RedisNameRegistry redisNameRegistry(StringRedisTemplate redis, RedisKeys keys, ClusterInstance instance) {
+		return new RedisNameRegistry(redis, keys, instance);
+	}
+
+	@Bean
+	RedisPrivateChannel redisPrivateChannel(StringRedisTemplate redis, RedisKeys keys, RedisNameRegistry names,
+			JsonMapper jsonMapper) {
+		return new RedisPrivateChannel(redis, keys, names, jsonMapper);
+	}
+
+	/**
+	 * Listens to the three channels (messages, presence, private) and hands what it hears
+	 * to the fan-out thread, in the order Redis published it. Lettuce reconnects and
+	 * subscribes again by itself after Redis comes back.
+	 * @return the container
+	 */
+	@Bean
 	RedisMessageListenerContainer pushlabListenerContainer(RedisConnectionFactory connectionFactory, RedisKeys keys,
-			RedisBroker broker, @Qualifier("redisFanoutExecutor") ExecutorService fanout) {
+			RedisBroker broker, RedisPresence presence, RedisPrivateChannel privateChannel,
+			@Qualifier("redisFanoutExecutor") ExecutorService fanout) {
 		RedisMessageListenerContainer container = new RedisMessageListenerContainer();
 		container.setConnectionFactory(connectionFactory);
 		container.setTaskExecutor(fanout);
 		container.setRecoveryBackoff(new FixedBackOff(1000, FixedBackOff.UNLIMITED_ATTEMPTS));
 		container.addMessageListener(broker, ChannelTopic.of(keys.messagesChannel()));
+		container.addMessageListener(presence, ChannelTopic.of(keys.presenceChannel()));
+		container.addMessageListener(privateChannel, ChannelTopic.of(keys.privateChannel()));
 		return container;
 	}
 

@@ -31,4 +31,36 @@ public final class RedisKeys {
 		return this.prefix + "messages";
 	}
 
+	/** Live instances: a sorted set of instance ids scored by when they expire (ms). */
+	String instances() {
+		return this.prefix + "instances";
+	}
+
+	/** The rooms an instance has had members in, so its members can be reaped. */
+	String instanceRooms(String instanceId) {
+		return this.prefix + "instance:" + instanceId + ":rooms";
+	}
+
+	/** A room's members: a hash of {@code <instance>/<connection>} to user name. */
+	String presence(String room) {
+		return this.prefix + "presence:" + room;
+	}
+
+	/** The channel announcing a room's new member list. */
+	String presenceChannel() {
+		return this.prefix + "presence";
+	}
+
+	/**
+	 * A user name's owner ({@code owner}) and claims per instance ({@code c:<instance>}).
+	 */
+	String name(String name) {
+		return this.prefix + "name:" + name;
+	}
+
+	/** The channel that carries private messages to every instance. */
+	String privateChannel() {
+		return this.prefix + "private";
+	}
+
 }
