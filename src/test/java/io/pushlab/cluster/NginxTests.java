@@ -132,6 +132,9 @@ class NginxTests {
 			WebDriver page = browser.driver();
 			page.get(nginx.base() + "/compare?room=" + room);
 			browser.waiting(WAIT).until((driver) -> status(driver, "sse").contains("stream open"));
+			browser.waiting(WAIT)
+				.withMessage(() -> "websocket: " + status(page, "websocket") + "\n" + nginx.log())
+				.until((driver) -> status(driver, "websocket").contains("connected"));
 			WebElement count = page.findElement(By.name("count"));
 			count.clear();
 			count.sendKeys("20");
@@ -142,11 +145,14 @@ class NginxTests {
 			interval.clear();
 			interval.sendKeys("300");
 			page.findElement(By.cssSelector("[data-action=ticker]")).click();
-			for (String panel : List.of("polling", "longpolling", "sse")) {
-				browser.waiting(WAIT).until((driver) -> "20".equals(stat(driver, panel, "received")));
+			for (String panel : List.of("polling", "longpolling", "sse", "websocket")) {
+				browser.waiting(WAIT)
+					.withMessage(() -> panel + ": " + status(page, panel) + ", received "
+							+ stat(page, panel, "received") + "\n" + nginx.log())
+					.until((driver) -> "20".equals(stat(driver, panel, "received")));
 			}
 			assertThat(page.findElement(By.cssSelector("[data-role=published]")).getText()).isEqualTo("20");
-			for (String panel : List.of("polling", "longpolling", "sse")) {
+			for (String panel : List.of("polling", "longpolling", "sse", "websocket")) {
 				assertThat(stat(page, panel, "duplicated")).as(panel).isEqualTo("0");
 				assertThat(stat(page, panel, "lost")).as(panel).isEqualTo("0");
 				List<String> ids = page
