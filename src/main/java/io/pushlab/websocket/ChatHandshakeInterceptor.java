@@ -22,8 +22,9 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
 /**
  * Admits a chat handshake: counts it, refuses (403) a missing or invalid {@code user}
  * name, and records the user and the owner of the name, which is the HTTP session of the
- * {@code JSESSIONID} cookie, or the connection itself when it has none. The
- * {@code Origin} is checked next, by the registration's allowed origins.
+ * {@code JSESSIONID} cookie (even one made by another instance of a cluster), or the
+ * connection itself when it has none. The {@code Origin} is checked next, by the
+ * registration's allowed origins.
  */
 @Component
 public class ChatHandshakeInterceptor implements HandshakeInterceptor {
@@ -54,8 +55,11 @@ public class ChatHandshakeInterceptor implements HandshakeInterceptor {
 			return false;
 		}
 		HttpSession session = servletRequest.getSession(false);
+		// behind a load balancer the page may have been served (and the session made) by
+		// another instance: the browser's cookie still says who it is
+		String sessionId = (session != null) ? session.getId() : servletRequest.getRequestedSessionId();
 		attributes.put(USER, user);
-		attributes.put(OWNER, (session != null) ? "session:" + session.getId() : "connection:" + UUID.randomUUID());
+		attributes.put(OWNER, (sessionId != null) ? "session:" + sessionId : "connection:" + UUID.randomUUID());
 		return true;
 	}
 

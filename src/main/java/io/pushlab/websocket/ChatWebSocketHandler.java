@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutorService;
 
 import io.pushlab.config.PushLabProperties;
 import io.pushlab.hub.Broker;
+import io.pushlab.hub.BrokerUnavailableException;
 import io.pushlab.hub.Draft;
 import io.pushlab.hub.Envelope;
 import io.pushlab.hub.NameRegistry;
@@ -39,6 +40,9 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 	static final CloseStatus NAME_IN_USE = new CloseStatus(4009, "name in use");
 
 	static final CloseStatus TOO_BIG = new CloseStatus(1009, "message too big");
+
+	/** The names cannot be checked (Redis is away): try again later (RFC 6455 1013). */
+	static final CloseStatus UNAVAILABLE = new CloseStatus(1013, "try again later");
 
 	/** Tomcat's per-session limit on how long a blocking write may take. */
 	private static final String TOMCAT_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
@@ -91,7 +95,15 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 				this.settings.sendBufferSize());
 		String user = (String) session.getAttributes().get(ChatHandshakeInterceptor.USER);
 		String owner = (String) session.getAttributes().get(ChatHandshakeInterceptor.OWNER);
-		if (!this.names.claim(user, owner)) {
+		boolean claimed;
+		try {
+			claimed = this.names.claim(user, owner);
+		}
+		catch (BrokerUnavailableException ex) {
+			decorated.close(UNAVAILABLE);
+			return;
+		}
+		if (!claimed) {
 			decorated.close(NAME_IN_USE);
 			return;
 		}
@@ -142,6 +154,9 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 		}
 		catch (FrameException ex) {
 			sendError(connection, ex.code(), ex.getMessage(), ex.nonce());
+		}
+		catch (BrokerUnavailableException ex) {
+			sendError(connection, ErrorCode.UNAVAILABLE, "server: " + ex.getMessage(), frame.nonce());
 		}
 	}
 

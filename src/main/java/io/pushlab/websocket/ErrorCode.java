@@ -16,7 +16,12 @@ enum ErrorCode {
 	/** A private message to a user with no open connection (or no valid name). */
 	USER_OFFLINE("user_offline"),
 	/** The frame came over the connection's rate limit and was dropped. */
-	RATE_LIMITED("rate_limited");
+	RATE_LIMITED("rate_limited"),
+	/**
+	 * The hub's backing store (Redis, with {@code pushlab.broker=redis}) is unreachable:
+	 * nothing was stored or sent; the client may try again.
+	 */
+	UNAVAILABLE("unavailable");
 
 	private final String wire;
 
