@@ -1,12 +1,14 @@
 package io.pushlab.lab;
 
-import java.util.List;
+import java.util.Map;
 
 import io.pushlab.config.PushLabProperties;
 import io.pushlab.web.ApiExceptionHandler;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
@@ -144,14 +146,14 @@ class LabApiControllerTests {
 	}
 
 	static PushLabProperties properties(int maxMessageBytes) {
-		return new PushLabProperties(1000, 2000, "memory", new PushLabProperties.Delivery(16, false),
-				new PushLabProperties.LongPolling(java.time.Duration.ofSeconds(25), 1000,
-						java.time.Duration.ofSeconds(60), 100),
-				new PushLabProperties.Sse(java.time.Duration.ofSeconds(15), java.time.Duration.ofSeconds(3),
-						java.time.Duration.ZERO, 1000),
-				new PushLabProperties.Websocket(List.of(), 65536, 20, java.time.Duration.ofSeconds(25),
-						java.time.Duration.ofSeconds(10), 524288, 50),
-				new PushLabProperties.RawWebsocket(0, maxMessageBytes, 64, 8192, "127.0.0.1"));
+		return properties(Map.of("pushlab.raw-websocket.port", "0", "pushlab.raw-websocket.max-message-bytes",
+				String.valueOf(maxMessageBytes), "pushlab.raw-websocket.bind-address", "127.0.0.1"));
+	}
+
+	/** The settings as the app would bind them: the defaults plus {@code overrides}. */
+	static PushLabProperties properties(Map<String, String> overrides) {
+		return new Binder(new MapConfigurationPropertySource(overrides)).bindOrCreate("pushlab",
+				PushLabProperties.class);
 	}
 
 }

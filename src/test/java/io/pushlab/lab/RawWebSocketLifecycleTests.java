@@ -1,5 +1,7 @@
 package io.pushlab.lab;
 
+import java.util.Map;
+
 import java.net.InetAddress;
 import java.net.ServerSocket;
 
@@ -52,10 +54,10 @@ class RawWebSocketLifecycleTests {
 	}
 
 	private static RawWebSocketLifecycle lifecycle(int port) {
-		PushLabProperties defaults = LabApiControllerTests.properties(1024);
-		PushLabProperties properties = new PushLabProperties(defaults.historySize(), defaults.maxTextLength(),
-				defaults.broker(), defaults.delivery(), defaults.longPolling(), defaults.sse(), defaults.websocket(),
-				new PushLabProperties.RawWebsocket(port, 1024, 4, 1024, "127.0.0.1"));
+		PushLabProperties properties = LabApiControllerTests.properties(
+				Map.of("pushlab.raw-websocket.port", String.valueOf(port), "pushlab.raw-websocket.max-message-bytes",
+						"1024", "pushlab.raw-websocket.max-connections", "4", "pushlab.raw-websocket.max-header-bytes",
+						"1024", "pushlab.raw-websocket.bind-address", "127.0.0.1"));
 		return new RawWebSocketLifecycle(properties, JsonMapper.builder().build());
 	}
 
