@@ -11,8 +11,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.pushlab.hub.Broker;
 import io.pushlab.hub.InMemoryBroker;
+import io.pushlab.hub.InMemoryNameRegistry;
+import io.pushlab.hub.InMemoryPresence;
+import io.pushlab.hub.InMemoryPrivateChannel;
 import io.pushlab.hub.MessageCodec;
 import io.pushlab.hub.MessageRules;
+import io.pushlab.hub.NameRegistry;
+import io.pushlab.hub.Presence;
+import io.pushlab.hub.PrivateChannel;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -25,8 +31,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
- * Wires the hub: the broker (in memory unless {@code pushlab.broker=redis}), the message
- * codec, the rules, and the executor that writes to connections.
+ * Wires the hub: the broker, presence, name registry and private channel (in memory
+ * unless {@code pushlab.broker=redis}), the message codec, the rules, and the executor
+ * that writes to connections.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
@@ -55,6 +62,24 @@ public class HubConfiguration {
 	@ConditionalOnProperty(name = "pushlab.broker", havingValue = "memory", matchIfMissing = true)
 	Broker inMemoryBroker(PushLabProperties properties, MessageCodec codec, Clock clock) {
 		return new InMemoryBroker(properties.historySize(), codec, clock);
+	}
+
+	@Bean
+	@ConditionalOnProperty(name = "pushlab.broker", havingValue = "memory", matchIfMissing = true)
+	Presence inMemoryPresence() {
+		return new InMemoryPresence();
+	}
+
+	@Bean
+	@ConditionalOnProperty(name = "pushlab.broker", havingValue = "memory", matchIfMissing = true)
+	NameRegistry inMemoryNameRegistry() {
+		return new InMemoryNameRegistry();
+	}
+
+	@Bean
+	@ConditionalOnProperty(name = "pushlab.broker", havingValue = "memory", matchIfMissing = true)
+	PrivateChannel inMemoryPrivateChannel(NameRegistry names) {
+		return new InMemoryPrivateChannel(names);
 	}
 
 	/**

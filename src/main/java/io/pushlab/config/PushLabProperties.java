@@ -24,7 +24,7 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 		@DefaultValue("memory") @Pattern(regexp = "memory|redis") String broker,
 		@DefaultValue @Valid @NotNull Delivery delivery, @DefaultValue @Valid @NotNull LongPolling longPolling,
 		@DefaultValue @Valid @NotNull Sse sse, @DefaultValue @Valid @NotNull Websocket websocket,
-		@DefaultValue @Valid @NotNull RawWebsocket rawWebsocket) {
+		@DefaultValue @Valid @NotNull RawWebsocket rawWebsocket, @DefaultValue @Valid @NotNull Redis redis) {
 
 	/**
 	 * The threads that write pushed messages to SSE and WebSocket connections.
@@ -86,6 +86,21 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 	public record RawWebsocket(@DefaultValue("9527") @Min(0) @Max(65535) int port,
 			@DefaultValue("1048576") @Min(125) int maxMessageBytes, @DefaultValue("64") @Min(1) int maxConnections,
 			@DefaultValue("8192") @Min(256) int maxHeaderBytes, @DefaultValue("0.0.0.0") String bindAddress) {
+	}
+
+	/**
+	 * The Redis broker's settings (with {@code broker=redis}; the connection itself is
+	 * {@code spring.data.redis.*}).
+	 *
+	 * @param keyPrefix prefix of every key and channel, so several deployments (or test
+	 * runs) can share one Redis
+	 * @param instanceTtl an instance that has not renewed its liveness for this long is
+	 * considered dead: its presence entries and name claims are dropped
+	 * @param syncInterval how often each instance checks the shared log for messages its
+	 * pub/sub connection missed (after a reconnect) and delivers them
+	 */
+	public record Redis(@DefaultValue("pushlab:") @NotNull String keyPrefix,
+			@DefaultValue("15s") @NotNull Duration instanceTtl, @DefaultValue("1s") @NotNull Duration syncInterval) {
 	}
 
 }

@@ -9,9 +9,8 @@ import io.pushlab.hub.Draft;
 import io.pushlab.hub.Envelope;
 import io.pushlab.hub.MessageRules;
 import io.pushlab.web.InvalidInputException;
+import io.pushlab.web.JsonBodies;
 import io.pushlab.web.NotFoundException;
-import io.pushlab.web.PayloadTooLargeException;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -50,7 +49,7 @@ public class RoomMessagesController {
 	@PostMapping
 	public ResponseEntity<String> publish(@PathVariable String room, InputStream body) throws IOException {
 		InvalidInputException.throwIfAny(MessageRules.checkRoom("room", room));
-		Draft draft = parse(readLimited(body));
+		Draft draft = parse(body);
 		InvalidInputException.throwIfAny(this.rules.check(draft).toArray(String[]::new));
 		Envelope envelope = this.broker.publish(room, draft);
 		return ResponseEntity.created(URI.create("/api/rooms/" + room + "/messages/" + envelope.id()))
@@ -66,40 +65,11 @@ public class RoomMessagesController {
 		return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(envelope.json());
 	}
 
-	private static byte[] readLimited(InputStream body) throws IOException {
-		byte[] bytes = body.readNBytes(MAX_BODY_BYTES + 1);
-		if (bytes.length > MAX_BODY_BYTES) {
-			throw new PayloadTooLargeException("body: must be at most " + MAX_BODY_BYTES + " bytes");
-		}
-		return bytes;
-	}
-
-	private Draft parse(byte[] bytes) {
-		JsonNode node;
-		try {
-			node = this.jsonMapper.readTree(bytes);
-		}
-		catch (JacksonException ex) {
-			throw new InvalidInputException("body: must be a JSON object (" + ex.getOriginalMessage() + ")");
-		}
-		if (node == null || !node.isObject()) {
-			throw new InvalidInputException("body: must be a JSON object with from and text");
-		}
-		String from = string(node, "from");
-		String text = string(node, "text");
-		String nonce = string(node, "nonce");
-		return new Draft(from, text, nonce);
-	}
-
-	private static String string(JsonNode node, String field) {
-		JsonNode value = node.get(field);
-		if (value == null || value.isNull()) {
-			return null;
-		}
-		if (!value.isString()) {
-			throw new InvalidInputException(field + ": must be a string");
-		}
-		return value.stringValue();
+	private Draft parse(InputStream body) throws IOException {
+		JsonNode node = JsonBodies.readObject(body, MAX_BODY_BYTES, this.jsonMapper,
+				"a JSON object with from and text");
+		return new Draft(JsonBodies.string(node, "from"), JsonBodies.string(node, "text"),
+				JsonBodies.string(node, "nonce"));
 	}
 
 }

@@ -1,0 +1,95 @@
+package io.pushlab.rfc6455;
+
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How a frame was decoded, field by field: what the lab's raw server answers for each
+ * message and what {@code /api/lab/frames/*} return.
+ *
+ * @param fin the FIN bit
+ * @param opcode the opcode
+ * @param masked the MASK bit
+ * @param maskingKey the masking key as 8 hex digits, {@code null} when unmasked
+ * @param payloadLength the payload length the header announces
+ * @param lengthEncoding {@code 7-bit}, {@code 16-bit} or {@code 64-bit}
+ * @param headerHex the header bytes, masking key included
+ * @param payloadHex the payload as on the wire (masked when masked)
+ * @param text the payload as text: the whole message's text for a fragmented message, the
+ * reason of a close frame, {@code null} for binary data
+ * @param closeCode a close frame's status code, else {@code null}
+ * @param fragments the number of frames of a fragmented message, else {@code null}
+ */
+public record FrameDescription(boolean fin, int opcode, boolean masked, String maskingKey, long payloadLength,
+		String lengthEncoding, String headerHex, String payloadHex, String text, Integer closeCode, Integer fragments) {
+
+	private static final HexFormat HEX = HexFormat.of();
+
+	/**
+	 * @param frame a frame
+	 * @return its description; a text payload that is not valid UTF-8 shows U+FFFD
+	 */
+	public static FrameDescription of(Frame frame) {
+		byte[] payload = frame.payload();
+		String text = null;
+		Integer closeCode = null;
+		switch (frame.opcode()) {
+			case Opcode.TEXT, Opcode.CONTINUATION, Opcode.PING, Opcode.PONG -> text = Utf8.decodeLenient(payload);
+			case Opcode.CLOSE -> {
+				if (payload.length >= 2) {
+					closeCode = ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
+					text = Utf8.decodeLenient(Arrays.copyOfRange(payload, 2, payload.length));
+				}
+			}
+			default -> {
+				// binary and reserved opcodes have no text
+			}
+		}
+		byte[] key = frame.maskingKey();
+		return new FrameDescription(frame.fin(), frame.opcode(), frame.masked(),
+				(key != null) ? HEX.formatHex(key) : null, payload.length, frame.lengthEncoding().label(),
+				HEX.formatHex(frame.header()), HEX.formatHex(frame.wirePayload()), text, closeCode, null);
+	}
+
+	/**
+	 * A whole message, described by its first frame's header fields.
+	 * @param first the message's first frame
+	 * @param fragments how many frames carried the message
+	 * @param text the whole message's text, {@code null} for a binary message
+	 * @return the description; {@code fragments} is set only when more than one
+	 */
+	public static FrameDescription ofMessage(Frame first, int fragments, String text) {
+		FrameDescription d = of(first);
+		return new FrameDescription(d.fin, d.opcode, d.masked, d.maskingKey, d.payloadLength, d.lengthEncoding,
+				d.headerHex, d.payloadHex, text, d.closeCode, (fragments > 1) ? fragments : null);
+	}
+
+	/**
+	 * The JSON object of the wire contract, in the contract's key order.
+	 * {@code maskingKey} and {@code text} are always present (maybe {@code null});
+	 * {@code closeCode} and {@code fragments} only when they apply.
+	 * @return an ordered map for a JSON writer
+	 */
+	public Map<String, Object> toMap() {
+		Map<String, Object> map = new LinkedHashMap<>();
+		map.put("fin", this.fin);
+		map.put("opcode", this.opcode);
+		map.put("masked", this.masked);
+		map.put("maskingKey", this.maskingKey);
+		map.put("payloadLength", this.payloadLength);
+		map.put("lengthEncoding", this.lengthEncoding);
+		map.put("headerHex", this.headerHex);
+		map.put("payloadHex", this.payloadHex);
+		map.put("text", this.text);
+		if (this.closeCode != null) {
+			map.put("closeCode", this.closeCode);
+		}
+		if (this.fragments != null) {
+			map.put("fragments", this.fragments);
+		}
+		return map;
+	}
+
+}

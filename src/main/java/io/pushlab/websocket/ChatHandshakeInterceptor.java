@@ -1,0 +1,71 @@
+package io.pushlab.websocket;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+
+import io.pushlab.hub.MessageRules;
+import io.pushlab.stats.Technique;
+import io.pushlab.stats.TechniqueStats;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpSession;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.ServerHttpRequest;
+import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.http.server.ServletServerHttpRequest;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.server.HandshakeInterceptor;
+
+/**
+ * Admits a chat handshake: counts it, refuses (403) a missing or invalid {@code user}
+ * name, and records the user and the owner of the name, which is the HTTP session of the
+ * {@code JSESSIONID} cookie (even one made by another instance of a cluster), or the
+ * connection itself when it has none. The {@code Origin} is checked next, by the
+ * registration's allowed origins.
+ */
+@Component
+public class ChatHandshakeInterceptor implements HandshakeInterceptor {
+
+	/** Handshake attribute: the validated user name. */
+	static final String USER = "pushlab.user";
+
+	/** Handshake attribute: who owns the name (session id or connection id). */
+	static final String OWNER = "pushlab.owner";
+
+	private final TechniqueStats stats;
+
+	public ChatHandshakeInterceptor(TechniqueStats stats) {
+		this.stats = stats;
+	}
+
+	@Override
+	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
+			Map<String, Object> attributes) throws Exception {
+		this.stats.request(Technique.WEBSOCKET);
+		HttpServletRequest servletRequest = ((ServletServerHttpRequest) request).getServletRequest();
+		String user = servletRequest.getParameter("user");
+		String error = MessageRules.checkUser("user", user);
+		if (error != null) {
+			response.setStatusCode(HttpStatus.FORBIDDEN);
+			response.getHeaders().setContentType(MediaType.TEXT_PLAIN);
+			response.getBody().write(error.getBytes(StandardCharsets.UTF_8));
+			return false;
+		}
+		HttpSession session = servletRequest.getSession(false);
+		// behind a load balancer the page may have been served (and the session made) by
+		// another instance: the browser's cookie still says who it is
+		String sessionId = (session != null) ? session.getId() : servletRequest.getRequestedSessionId();
+		attributes.put(USER, user);
+		attributes.put(OWNER, (sessionId != null) ? "session:" + sessionId : "connection:" + UUID.randomUUID());
+		return true;
+	}
+
+	@Override
+	public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
+			Exception exception) {
+	}
+
+}

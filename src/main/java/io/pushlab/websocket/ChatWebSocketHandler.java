@@ -1,0 +1,263 @@
+package io.pushlab.websocket;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+
+import io.pushlab.config.PushLabProperties;
+import io.pushlab.hub.Broker;
+import io.pushlab.hub.BrokerUnavailableException;
+import io.pushlab.hub.Draft;
+import io.pushlab.hub.Envelope;
+import io.pushlab.hub.NameRegistry;
+import io.pushlab.hub.Presence;
+import io.pushlab.hub.PrivateChannel;
+import io.pushlab.hub.PrivateMessage;
+import io.pushlab.stats.Technique;
+import io.pushlab.stats.TechniqueStats;
+
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+import org.springframework.web.socket.handler.TextWebSocketHandler;
+
+/**
+ * Group and private chat on {@code /ws/chat?user={name}}, as the contract says: join and
+ * leave rooms ({@code history}, then {@code presence} to every member), {@code chat}
+ * published through the {@link Broker} like a POST, and {@code private} through the
+ * {@link PrivateChannel}. A name is held by its owner while any of the owner's
+ * connections is open (another owner is closed with 4009); every refused frame is an
+ * {@code error} frame with the client's nonce and leaves the connection open. Frames are
+ * handled one at a time per connection; nothing here waits for another client.
+ */
+@Component
+public class ChatWebSocketHandler extends TextWebSocketHandler {
+
+	static final CloseStatus NAME_IN_USE = new CloseStatus(4009, "name in use");
+
+	static final CloseStatus TOO_BIG = new CloseStatus(1009, "message too big");
+
+	/** The names cannot be checked (Redis is away): try again later (RFC 6455 1013). */
+	static final CloseStatus UNAVAILABLE = new CloseStatus(1013, "try again later");
+
+	/** Tomcat's per-session limit on how long a blocking write may take. */
+	private static final String TOMCAT_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+
+	private final Broker broker;
+
+	private final Presence presence;
+
+	private final NameRegistry names;
+
+	private final PrivateChannel privateChannel;
+
+	private final ChatSessions sessions;
+
+	private final ClientFrames clientFrames;
+
+	private final ServerFrames serverFrames;
+
+	private final ExecutorService executor;
+
+	private final TechniqueStats stats;
+
+	private final Clock clock;
+
+	private final PushLabProperties.Websocket settings;
+
+	ChatWebSocketHandler(Broker broker, Presence presence, NameRegistry names, PrivateChannel privateChannel,
+			ChatSessions sessions, ClientFrames clientFrames, ServerFrames serverFrames,
+			@Qualifier("deliveryExecutor") ExecutorService executor, TechniqueStats stats, Clock clock,
+			PushLabProperties properties) {
+		this.broker = broker;
+		this.presence = presence;
+		this.names = names;
+		this.privateChannel = privateChannel;
+		this.sessions = sessions;
+		this.clientFrames = clientFrames;
+		this.serverFrames = serverFrames;
+		this.executor = executor;
+		this.stats = stats;
+		this.clock = clock;
+		this.settings = properties.websocket();
+	}
+
+	@Override
+	public void afterConnectionEstablished(WebSocketSession session) throws Exception {
+		this.stats.opened(Technique.WEBSOCKET);
+		limitBlockingSends(session);
+		int sendTimeLimit = (int) Math.min(Integer.MAX_VALUE, this.settings.sendTimeLimit().toMillis());
+		ConcurrentWebSocketSessionDecorator decorated = new ConcurrentWebSocketSessionDecorator(session, sendTimeLimit,
+				this.settings.sendBufferSize());
+		String user = (String) session.getAttributes().get(ChatHandshakeInterceptor.USER);
+		String owner = (String) session.getAttributes().get(ChatHandshakeInterceptor.OWNER);
+		boolean claimed;
+		try {
+			claimed = this.names.claim(user, owner);
+		}
+		catch (BrokerUnavailableException ex) {
+			decorated.close(UNAVAILABLE);
+			return;
+		}
+		if (!claimed) {
+			decorated.close(NAME_IN_USE);
+			return;
+		}
+		ChatConnection connection = new ChatConnection(user, owner, decorated, this.executor,
+				new TokenBucket(this.settings.maxMessagesPerSecond(), System::nanoTime), this.stats);
+		this.sessions.add(connection);
+	}
+
+	/** A write blocked on a client that stops reading fails after send-time-limit. */
+	private void limitBlockingSends(WebSocketSession session) {
+		if (session instanceof NativeWebSocketSession nativeSession) {
+			jakarta.websocket.Session container = nativeSession.getNativeSession(jakarta.websocket.Session.class);
+			if (container != null) {
+				container.getUserProperties().put(TOMCAT_SEND_TIMEOUT, this.settings.sendTimeLimit().toMillis());
+			}
+		}
+	}
+
+	@Override
+	protected void handleTextMessage(WebSocketSession session, TextMessage message) {
+		ChatConnection connection = this.sessions.get(session.getId());
+		if (connection == null) {
+			return;
+		}
+		if (message.getPayloadLength() > this.settings.maxMessageBytes()) {
+			connection.closeQuietly(TOO_BIG);
+			return;
+		}
+		ClientFrame frame = null;
+		FrameException refused = null;
+		try {
+			frame = this.clientFrames.parse(message.getPayload());
+		}
+		catch (FrameException ex) {
+			refused = ex;
+		}
+		if (!connection.rateLimit().tryAcquire()) {
+			String nonce = (frame != null) ? frame.nonce() : refused.nonce();
+			sendError(connection, ErrorCode.RATE_LIMITED, "frame: more than " + this.settings.maxMessagesPerSecond()
+					+ " frames a second (bursts up to twice that); this one was dropped", nonce);
+			return;
+		}
+		try {
+			if (refused != null) {
+				throw refused;
+			}
+			handle(connection, frame);
+		}
+		catch (FrameException ex) {
+			sendError(connection, ex.code(), ex.getMessage(), ex.nonce());
+		}
+		catch (BrokerUnavailableException ex) {
+			sendError(connection, ErrorCode.UNAVAILABLE, "server: " + ex.getMessage(), frame.nonce());
+		}
+	}
+
+	private void handle(ChatConnection connection, ClientFrame frame) {
+		if (frame instanceof ClientFrame.Join join) {
+			join(connection, join.room());
+		}
+		else if (frame instanceof ClientFrame.Leave leave) {
+			leave(connection, leave);
+		}
+		else if (frame instanceof ClientFrame.Chat chat) {
+			chat(connection, chat);
+		}
+		else if (frame instanceof ClientFrame.Private message) {
+			sendPrivate(connection, message);
+		}
+	}
+
+	private void join(ChatConnection connection, String room) {
+		synchronized (connection) {
+			if (connection.isClosed()) {
+				return;
+			}
+			RoomMembership membership = connection.membership(room);
+			if (membership == null) {
+				membership = new RoomMembership(connection, room);
+				connection.addMembership(membership);
+				this.sessions.joined(connection, room);
+				membership.attach(this.broker.subscribe(room, -1, membership));
+			}
+			long lastId = this.broker.lastId(room);
+			int size = this.settings.historyOnJoin();
+			List<Envelope> history = (size > 0) ? this.broker.read(room, Math.max(0, lastId - size), size).messages()
+					: List.of();
+			membership.sendHistory(history, lastId);
+			this.presence.join(room, connection.user(), connection.id());
+		}
+	}
+
+	private void leave(ChatConnection connection, ClientFrame.Leave leave) {
+		RoomMembership membership;
+		synchronized (connection) {
+			membership = connection.removeMembership(leave.room());
+			if (membership == null) {
+				throw notJoined(leave.room(), leave.nonce());
+			}
+			membership.close();
+			this.sessions.left(connection, leave.room());
+			this.presence.leave(leave.room(), connection.user(), connection.id());
+		}
+	}
+
+	private void chat(ChatConnection connection, ClientFrame.Chat chat) {
+		if (!connection.isJoined(chat.room())) {
+			throw notJoined(chat.room(), chat.nonce());
+		}
+		this.broker.publish(chat.room(), new Draft(connection.user(), chat.text(), chat.nonce()));
+	}
+
+	private void sendPrivate(ChatConnection connection, ClientFrame.Private message) {
+		PrivateMessage privateMessage = new PrivateMessage(connection.user(), message.to(), message.text(),
+				message.nonce(), this.clock.millis());
+		if (!this.privateChannel.publish(privateMessage)) {
+			throw new FrameException(ErrorCode.USER_OFFLINE, "to: " + message.to() + " is not connected",
+					message.nonce());
+		}
+	}
+
+	private static FrameException notJoined(String room, String nonce) {
+		return new FrameException(ErrorCode.NOT_JOINED,
+				"room: not joined; send {\"type\": \"join\", \"room\": \"" + room + "\"} first", nonce);
+	}
+
+	private void sendError(ChatConnection connection, ErrorCode code, String message, String nonce) {
+		connection.send(this.serverFrames.error(code, message, nonce), 0);
+	}
+
+	@Override
+	public void handleTransportError(WebSocketSession session, Throwable exception) throws Exception {
+		if (session.isOpen()) {
+			session.close(CloseStatus.SERVER_ERROR);
+		}
+	}
+
+	@Override
+	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+		this.stats.closed(Technique.WEBSOCKET);
+		ChatConnection connection = this.sessions.remove(session.getId());
+		if (connection == null) {
+			return;
+		}
+		List<RoomMembership> memberships;
+		synchronized (connection) {
+			memberships = connection.markClosed();
+		}
+		for (RoomMembership membership : memberships) {
+			membership.close();
+			this.sessions.left(connection, membership.room());
+			this.presence.leave(membership.room(), connection.user(), connection.id());
+		}
+		this.names.release(connection.user(), connection.owner());
+	}
+
+}

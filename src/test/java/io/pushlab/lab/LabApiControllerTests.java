@@ -1,0 +1,159 @@
+package io.pushlab.lab;
+
+import java.util.Map;
+
+import io.pushlab.config.PushLabProperties;
+import io.pushlab.web.ApiExceptionHandler;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.ResultActions;
+import org.springframework.test.web.servlet.request.MockMvcRequestBuilders;
+import org.springframework.test.web.servlet.setup.MockMvcBuilders;
+
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+class LabApiControllerTests {
+
+	private static final int MAX_MESSAGE_BYTES = 70_000;
+
+	private final MockMvc mvc = MockMvcBuilders
+		.standaloneSetup(new LabApiController(properties(MAX_MESSAGE_BYTES), JsonMapper.builder().build()))
+		.setControllerAdvice(new ApiExceptionHandler())
+		.build();
+
+	@Test
+	void handshakeShowsEveryStep() throws Exception {
+		post("/api/lab/handshake", "{\"key\": \"dGhlIHNhbXBsZSBub25jZQ==\"}").andExpect(status().isOk())
+			.andExpect(jsonPath("$.key").value("dGhlIHNhbXBsZSBub25jZQ=="))
+			.andExpect(jsonPath("$.concatenated").value("dGhlIHNhbXBsZSBub25jZQ==258EAFA5-E914-47DA-95CA-C5AB0DC85B11"))
+			.andExpect(jsonPath("$.sha1Hex").value("b37a4f2cc0624f1690f64606cf385945b2bec4ea"))
+			.andExpect(jsonPath("$.accept").value("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));
+	}
+
+	@Test
+	void handshakeNeedsAWellFormedKey() throws Exception {
+		problem(post("/api/lab/handshake", "{\"key\": \"hello\"}"), 400, "key: must be 16 bytes in base64");
+		problem(post("/api/lab/handshake", "{}"), 400, "key: must be 16 bytes in base64");
+		problem(post("/api/lab/handshake", "{\"key\": 16}"), 400, "key: must be a string");
+		problem(post("/api/lab/handshake", "not json"), 400, "body: must be a JSON object with key");
+	}
+
+	@Test
+	void encodeMasksByDefault() throws Exception {
+		post("/api/lab/frames/encode", "{\"text\": \"Hello\"}").andExpect(status().isOk())
+			.andExpect(jsonPath("$.hex").value(matchesPattern("8185[0-9a-f]{8}[0-9a-f]{10}")))
+			.andExpect(jsonPath("$.frame.fin").value(true))
+			.andExpect(jsonPath("$.frame.opcode").value(1))
+			.andExpect(jsonPath("$.frame.masked").value(true))
+			.andExpect(jsonPath("$.frame.maskingKey").value(matchesPattern("[0-9a-f]{8}")))
+			.andExpect(jsonPath("$.frame.payloadLength").value(5))
+			.andExpect(jsonPath("$.frame.lengthEncoding").value("7-bit"))
+			.andExpect(jsonPath("$.frame.text").value("Hello"));
+	}
+
+	@Test
+	void encodeUnmaskedGivesTheRfcBytes() throws Exception {
+		post("/api/lab/frames/encode", "{\"text\": \"Hello\", \"mask\": false}").andExpect(status().isOk())
+			.andExpect(jsonPath("$.hex").value("810548656c6c6f"))
+			.andExpect(jsonPath("$.frame.maskingKey").value(nullValue()))
+			.andExpect(jsonPath("$.frame.headerHex").value("8105"))
+			.andExpect(jsonPath("$.frame.payloadHex").value("48656c6c6f"));
+		post("/api/lab/frames/encode", "{\"text\": \"Hel\", \"mask\": false, \"fin\": false}")
+			.andExpect(jsonPath("$.hex").value("010348656c"));
+		post("/api/lab/frames/encode", "{\"text\": \"Hello\", \"mask\": false, \"opcode\": 9}")
+			.andExpect(jsonPath("$.hex").value("890548656c6c6f"));
+		post("/api/lab/frames/encode", "{\"text\": \"bye\", \"mask\": false, \"opcode\": 8}")
+			.andExpect(jsonPath("$.hex").value("880503e8627965"))
+			.andExpect(jsonPath("$.frame.closeCode").value(1000))
+			.andExpect(jsonPath("$.frame.text").value("bye"));
+	}
+
+	@Test
+	void encodeChoosesTheLengthEncoding() throws Exception {
+		post("/api/lab/frames/encode", "{\"text\": \"" + "a".repeat(126) + "\", \"mask\": false, \"opcode\": 2}")
+			.andExpect(jsonPath("$.hex").value(startsWith("827e007e61")))
+			.andExpect(jsonPath("$.frame.lengthEncoding").value("16-bit"))
+			.andExpect(jsonPath("$.frame.text").value(nullValue()));
+		post("/api/lab/frames/encode", "{\"text\": \"" + "a".repeat(65536) + "\"}")
+			.andExpect(jsonPath("$.hex").value(startsWith("81ff0000000000010000")))
+			.andExpect(jsonPath("$.frame.lengthEncoding").value("64-bit"));
+	}
+
+	@Test
+	void encodeFollowsTheRfc() throws Exception {
+		problem(post("/api/lab/frames/encode", "{}"), 400, "text: is required");
+		problem(post("/api/lab/frames/encode", "{\"text\": \"x\", \"opcode\": 3}"), 400, "opcode: must be 0, 1, 2");
+		problem(post("/api/lab/frames/encode", "{\"text\": \"x\", \"opcode\": \"1\"}"), 400,
+				"opcode: must be a whole number");
+		problem(post("/api/lab/frames/encode", "{\"text\": \"x\", \"mask\": \"yes\"}"), 400,
+				"mask: must be true or false");
+		problem(post("/api/lab/frames/encode", "{\"text\": \"" + "p".repeat(126) + "\", \"opcode\": 9}"), 400,
+				"text: a control frame's payload must be at most 125 bytes");
+		problem(post("/api/lab/frames/encode", "{\"text\": \"x\", \"opcode\": 9, \"fin\": false}"), 400,
+				"fin: control frames must not be fragmented");
+		problem(post("/api/lab/frames/encode", "{\"text\": \"x\", \"opcode\": 8, \"closeCode\": 1005}"), 400,
+				"closeCode: must be 1000-1003");
+		problem(post("/api/lab/frames/encode", "{\"text\": \"" + "a".repeat(MAX_MESSAGE_BYTES + 1) + "\"}"), 400,
+				"text: the payload must be at most 70000 bytes");
+	}
+
+	@Test
+	void decodeDescribesOneFrame() throws Exception {
+		post("/api/lab/frames/decode", "{\"hex\": \"81 85 37 FA 21 3D\\n7f 9f 4d 51 58\"}").andExpect(status().isOk())
+			.andExpect(content().json("{\"fin\": true, \"opcode\": 1, \"masked\": true, \"maskingKey\": \"37fa213d\","
+					+ " \"payloadLength\": 5, \"lengthEncoding\": \"7-bit\", \"headerHex\": \"818537fa213d\","
+					+ " \"payloadHex\": \"7f9f4d5158\", \"text\": \"Hello\"}", true));
+	}
+
+	@Test
+	void decodeSaysWhatIsWrongWithTheBytes() throws Exception {
+		problem(post("/api/lab/frames/decode", "{\"hex\": \"810\"}"), 400, "hex: odd number of hex digits (3)");
+		problem(post("/api/lab/frames/decode", "{\"hex\": \"81zz\"}"), 400, "hex: not a hex digit at position 2");
+		problem(post("/api/lab/frames/decode", "{\"hex\": \"81\"}"), 400, "hex: truncated header");
+		problem(post("/api/lab/frames/decode", "{\"hex\": \"\"}"), 400, "hex: truncated header");
+		problem(post("/api/lab/frames/decode", "{\"hex\": \"827e0100\"}"), 400,
+				"hex: truncated payload: the header announces 256 bytes, got 0");
+		problem(post("/api/lab/frames/decode", "{\"hex\": \"8100ff\"}"), 400, "hex: 1 byte after the end of the frame");
+		problem(post("/api/lab/frames/decode", "{}"), 400, "hex: is required");
+	}
+
+	@Test
+	void bodiesHaveALimit() throws Exception {
+		String huge = "{\"hex\": \"" + "00".repeat(MAX_MESSAGE_BYTES + 40_000) + "\"}";
+		problem(post("/api/lab/frames/decode", huge), 413, "body: must be at most");
+	}
+
+	private ResultActions post(String path, String json) throws Exception {
+		return this.mvc
+			.perform(MockMvcRequestBuilders.post(path).contentType(MediaType.APPLICATION_JSON).content(json));
+	}
+
+	private static void problem(ResultActions result, int status, String detail) throws Exception {
+		result.andExpect(status().is(status))
+			.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+			.andExpect(jsonPath("$.status").value(status))
+			.andExpect(jsonPath("$.detail").value(startsWith(detail)));
+	}
+
+	static PushLabProperties properties(int maxMessageBytes) {
+		return properties(Map.of("pushlab.raw-websocket.port", "0", "pushlab.raw-websocket.max-message-bytes",
+				String.valueOf(maxMessageBytes), "pushlab.raw-websocket.bind-address", "127.0.0.1"));
+	}
+
+	/** The settings as the app would bind them: the defaults plus {@code overrides}. */
+	static PushLabProperties properties(Map<String, String> overrides) {
+		return new Binder(new MapConfigurationPropertySource(overrides)).bindOrCreate("pushlab",
+				PushLabProperties.class);
+	}
+
+}

@@ -1,0 +1,124 @@
+package io.pushlab.web;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Map;
+
+import io.pushlab.support.Browser;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The /compare scenario in real Chromium: a ticker at 10 msg/s for 20 messages reaches
+ * all four panels, none lost or doubled, and the push techniques beat the polling
+ * interval. Saves the screenshot the README shows
+ * ({@code target/screenshots/compare.png}; with {@code -Dpushlab.screenshots=docs} also
+ * {@code docs/img/compare.png}).
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
+class CompareBrowserTests {
+
+	static final String[] TECHNIQUES = { "polling", "longpolling", "sse", "websocket" };
+
+	@LocalServerPort
+	int port;
+
+	@Test
+	void theTickerReachesAllFourPanelsWithLatencyMeasuredOnTheBrowserClock() throws Exception {
+		try (Browser browser = Browser.open()) {
+			WebDriver page = browser.driver();
+			page.manage().window().setSize(new Dimension(1400, 1500));
+			Map<String, Double> p50 = CompareScenario.run(browser, "http://127.0.0.1:" + this.port, "compare-e2e");
+			double interval = 1000;
+			assertThat(p50.get("sse")).isLessThan(interval);
+			assertThat(p50.get("websocket")).isLessThan(interval);
+			Path shot = ((TakesScreenshot) page).getScreenshotAs(OutputType.FILE).toPath();
+			Path target = Path.of("target/screenshots/compare.png");
+			Files.createDirectories(target.getParent());
+			Files.copy(shot, target, StandardCopyOption.REPLACE_EXISTING);
+			if ("docs".equals(System.getProperty("pushlab.screenshots"))) {
+				Files.copy(shot, Path.of("docs/img/compare.png"), StandardCopyOption.REPLACE_EXISTING);
+			}
+			assertThat(Files.size(target)).isPositive();
+		}
+	}
+
+	/** The scenario, shared with the scale-out test that runs it through nginx. */
+	public static final class CompareScenario {
+
+		private CompareScenario() {
+		}
+
+		/**
+		 * Opens /compare, runs the ticker at 10 msg/s for 20 messages and checks every
+		 * panel.
+		 * @return each technique's p50 latency in ms
+		 */
+		public static Map<String, Double> run(Browser browser, String baseUrl, String room) {
+			WebDriver page = browser.driver();
+			page.get(baseUrl + "/compare?room=" + room);
+			for (String technique : TECHNIQUES) {
+				browser.waiting(Duration.ofSeconds(20))
+					.until((driver) -> status(driver, technique).matches("stream open|connected|parked|every .*"));
+			}
+			set(page, "rate", "10");
+			set(page, "count", "20");
+			set(page, "interval", "1000");
+			page.findElement(By.cssSelector("[data-action=ticker]")).click();
+			for (String technique : TECHNIQUES) {
+				browser.waiting(Duration.ofSeconds(30))
+					.until((driver) -> "20".equals(stat(driver, technique, "received")));
+			}
+			// let late duplicates show up, if any
+			browser.waiting(Duration.ofSeconds(5))
+				.until((driver) -> driver.findElement(By.cssSelector("[data-role=ticker-state]"))
+					.getText()
+					.contains("done"));
+			Map<String, Double> p50 = new java.util.HashMap<>();
+			for (String technique : TECHNIQUES) {
+				assertThat(stat(page, technique, "received")).as(technique + " received").isEqualTo("20");
+				assertThat(stat(page, technique, "lost")).as(technique + " lost").isEqualTo("0");
+				assertThat(stat(page, technique, "duplicated")).as(technique + " duplicated").isEqualTo("0");
+				String median = stat(page, technique, "p50");
+				assertThat(median).as(technique + " p50").matches("\\d+(\\.\\d+)?");
+				p50.put(technique, Double.parseDouble(median));
+				assertThat(page
+					.findElements(By.cssSelector("[data-panel=" + technique + "] [data-role=messages] li.mine")))
+					.hasSize(20);
+			}
+			return p50;
+		}
+
+		private static void set(WebDriver page, String name, String value) {
+			WebElement input = page.findElement(By.cssSelector("[data-role=controls] [name=" + name + "]"));
+			input.clear();
+			input.sendKeys(value);
+		}
+
+		private static String status(WebDriver driver, String technique) {
+			return driver.findElement(By.cssSelector("[data-panel=" + technique + "] [data-role=status]")).getText();
+		}
+
+		private static String stat(WebDriver driver, String technique, String name) {
+			return driver.findElement(By.cssSelector("[data-panel=" + technique + "] [data-stat=" + name + "]"))
+				.getText();
+		}
+
+	}
+
+}
