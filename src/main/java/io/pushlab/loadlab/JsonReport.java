@@ -84,6 +84,8 @@ final class JsonReport {
 			server.put("heapPerConnectionBytes", n(s.heapPerConnection(r.connected())));
 			server.put("threadsPeak", n(s.threadsPeak()));
 			run.put("server", server);
+			run.put("generatorCpuSeconds", n(r.generatorCpuSeconds()));
+			run.put("runSeconds", n(r.runSeconds()));
 			runs.add(run);
 		}
 		root.put("runs", runs);

@@ -1,6 +1,7 @@
 package io.pushlab.loadlab;
 
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,6 +83,8 @@ final class LoadRun {
 				this.options, timer);
 		List<LoadClient> clients = new ArrayList<>(this.options.clients());
 		try {
+			long cpuStart = processCpuNanos();
+			long runStart = System.nanoTime();
 			ServerMetrics.Sample before = metrics.sample();
 			this.peak = before;
 			sampler.scheduleWithFixedDelay(() -> sample(metrics), 1, 1, TimeUnit.SECONDS);
@@ -122,7 +125,9 @@ final class LoadRun {
 			ServerMetrics.Sample after = metrics.sample();
 			this.peak = max(this.peak, after);
 			printProgress();
-			return result(connectSeconds, publishStart, lastArrival, expected, publisher, before, idle, after);
+			RunResult result = result(connectSeconds, publishStart, lastArrival, expected, publisher, before, idle,
+					after, (processCpuNanos() - cpuStart) / 1e9, (System.nanoTime() - runStart) / 1e9);
+			return result;
 		}
 		finally {
 			for (LoadClient client : clients) {
@@ -188,7 +193,8 @@ final class LoadRun {
 	}
 
 	private RunResult result(double connectSeconds, long publishStart, long lastArrival, long expected,
-			Publisher publisher, ServerMetrics.Sample before, ServerMetrics.Sample idle, ServerMetrics.Sample after) {
+			Publisher publisher, ServerMetrics.Sample before, ServerMetrics.Sample idle, ServerMetrics.Sample after,
+			double generatorCpuSeconds, double runSeconds) {
 		Histogram h = this.tracker.latency().copy();
 		List<double[]> distribution = new ArrayList<>();
 		if (h.getTotalCount() > 0) {
@@ -210,7 +216,14 @@ final class LoadRun {
 				publisher.sent.get() - publisher.accepted.get(), expected, delivered, Math.max(0, expected - delivered),
 				this.tracker.duplicates.sum(), this.tracker.outOfOrder.sum(), this.tracker.errors.sum(), latency,
 				delivered / seconds, this.tracker.requests.sum(), bytes,
-				(delivered > 0) ? (double) bytes / delivered : Double.NaN, server);
+				(delivered > 0) ? (double) bytes / delivered : Double.NaN, server, generatorCpuSeconds, runSeconds);
+	}
+
+	private static long processCpuNanos() {
+		if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+			return os.getProcessCpuTime();
+		}
+		return -1;
 	}
 
 	private static ServerMetrics.Sample max(ServerMetrics.Sample a, ServerMetrics.Sample b) {

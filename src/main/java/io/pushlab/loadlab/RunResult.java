@@ -27,11 +27,14 @@ import java.util.List;
  * @param bytesReceived payload bytes the receivers got (bodies, events, frames)
  * @param bytesPerDelivery bytes received per delivered message
  * @param server the server's figures
+ * @param generatorCpuSeconds CPU time the load generator itself used during the run:
+ * close to the run's duration means the generator, not the server, was the limit
+ * @param runSeconds wall time from the first connection attempt to the end of the drain
  */
 public record RunResult(String technique, int clients, int connected, double connectSeconds, double rate, int messages,
 		int payload, int publishFailures, long expected, long delivered, long lost, long duplicates, long outOfOrder,
 		long errors, Latency latency, double deliveriesPerSecond, long httpRequests, long bytesReceived,
-		double bytesPerDelivery, Server server) {
+		double bytesPerDelivery, Server server, double generatorCpuSeconds, double runSeconds) {
 
 	/**
 	 * @return true when every receiver connected and got every message once, in order

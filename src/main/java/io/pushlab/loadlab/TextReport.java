@@ -41,6 +41,8 @@ final class TextReport {
 		rows.add(row("RSS per connection", runs, (r) -> kb(r.server().rssPerConnection(r.connected()))));
 		rows.add(row("heap per connection", runs, (r) -> kb(r.server().heapPerConnection(r.connected()))));
 		rows.add(row("server threads peak", runs, (r) -> num(r.server().threadsPeak())));
+		rows.add(row("generator CPU / run time", runs,
+				(r) -> fmt("%.1f s / %.1f s", r.generatorCpuSeconds(), r.runSeconds())));
 		rows.add(row("verdict", runs, (r) -> r.clean() ? "clean" : "LOSSY"));
 		int columns = rows.get(0).length;
 		int[] widths = new int[columns];
