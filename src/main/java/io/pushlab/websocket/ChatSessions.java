@@ -1,6 +1,7 @@
 package io.pushlab.websocket;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,6 +36,17 @@ public class ChatSessions implements SmartLifecycle {
 	private final ConcurrentMap<String, Set<ChatConnection>> byUser = new ConcurrentHashMap<>();
 
 	private final ConcurrentMap<String, Set<ChatConnection>> byRoom = new ConcurrentHashMap<>();
+
+	/** Rooms up to this size get every presence change at once. */
+	static final int PRESENCE_IMMEDIATE_MEMBERS = 64;
+
+	/** Presence bytes (frame size times members) a room may send per second. */
+	static final long PRESENCE_BYTES_PER_SECOND = 16L * 1024 * 1024;
+
+	/** Shortest wait of a coalesced presence change. */
+	static final Duration PRESENCE_MIN_DELAY = Duration.ofMillis(50);
+
+	private final ConcurrentMap<String, PresenceState> presenceStates = new ConcurrentHashMap<>();
 
 	private final ServerFrames frames;
 
@@ -87,15 +99,69 @@ public class ChatSessions implements SmartLifecycle {
 		return this.byId.size();
 	}
 
+	/**
+	 * Sends a room's new member list to its members. In a small room every change goes
+	 * out at once. In a large room a burst of joins would cost members² list entries
+	 * (each join sends the whole list to every member: 5,000 joins, 12.5 million frames),
+	 * so changes are coalesced: members get the newest list, and the next one only after
+	 * the previous one's bytes would have taken {@link #PRESENCE_BYTES_PER_SECOND} to
+	 * send.
+	 */
 	private void presenceChanged(String room, List<String> users) {
 		Set<ChatConnection> members = this.byRoom.get(room);
 		if (members == null || members.isEmpty()) {
 			return;
 		}
+		PresenceState state = this.presenceStates.computeIfAbsent(room, (r) -> new PresenceState());
+		synchronized (state) {
+			long now = System.nanoTime();
+			if (!state.scheduled && members.size() <= PRESENCE_IMMEDIATE_MEMBERS) {
+				sendPresence(room, users, members, state);
+				return;
+			}
+			state.latest = users;
+			if (!state.scheduled) {
+				state.scheduled = true;
+				long delay = Math.max(PRESENCE_MIN_DELAY.toNanos(), state.nextAllowedNanos - now);
+				this.scheduler.schedule(() -> flushPresence(room, state), Instant.now().plusNanos(delay));
+			}
+		}
+	}
+
+	private void flushPresence(String room, PresenceState state) {
+		synchronized (state) {
+			List<String> users = state.latest;
+			state.latest = null;
+			state.scheduled = false;
+			Set<ChatConnection> members = this.byRoom.get(room);
+			if (users != null && members != null && !members.isEmpty()) {
+				sendPresence(room, users, members, state);
+			}
+		}
+	}
+
+	private void sendPresence(String room, List<String> users, Set<ChatConnection> members, PresenceState state) {
 		TextMessage frame = this.frames.presence(room, users);
+		int sent = 0;
 		for (ChatConnection member : members) {
 			member.send(frame, 0);
+			sent++;
 		}
+		long bytes = (long) frame.getPayloadLength() * sent;
+		state.nextAllowedNanos = System.nanoTime() + bytes * 1_000_000_000L / PRESENCE_BYTES_PER_SECOND;
+	}
+
+	/**
+	 * A room's coalesced presence: the newest list not sent yet, guarded by its monitor.
+	 */
+	private static final class PresenceState {
+
+		List<String> latest;
+
+		boolean scheduled;
+
+		long nextAllowedNanos;
+
 	}
 
 	private void deliverPrivate(PrivateMessage message) {
