@@ -61,7 +61,14 @@ final class SseConnection implements Subscriber {
 			// release first: completing may wait for a write stuck on this slow client
 			close();
 			if (reason != Mailbox.CloseReason.CLOSED) {
-				emitter.complete();
+				try {
+					emitter.complete();
+				}
+				catch (IllegalStateException ex) {
+					// the write failed because the client went away: the container has
+					// already ended the request (onError) and refuses an application
+					// thread's dispatch; nothing is left to complete
+				}
 			}
 		});
 	}
