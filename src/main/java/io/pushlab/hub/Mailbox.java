@@ -1,5 +1,7 @@
 package io.pushlab.hub;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -26,6 +28,20 @@ public final class Mailbox<T> {
 
 	}
 
+	/**
+	 * Writes every item that is waiting, in order, at once (one write and one flush for a
+	 * connection that fell behind); may block, may throw.
+	 */
+	@FunctionalInterface
+	public interface BatchWriter<T> {
+
+		void write(List<T> items) throws Exception;
+
+	}
+
+	/** Most items handed to a {@link BatchWriter} in one call. */
+	static final int MAX_BATCH = 256;
+
 	/** Why a mailbox closed. */
 	public enum CloseReason {
 
@@ -47,7 +63,7 @@ public final class Mailbox<T> {
 
 	private final Executor executor;
 
-	private final Writer<T> writer;
+	private final BatchWriter<T> writer;
 
 	private final Consumer<CloseReason> onClose;
 
@@ -56,6 +72,29 @@ public final class Mailbox<T> {
 	private final AtomicInteger closed = new AtomicInteger();
 
 	public Mailbox(int capacity, Executor executor, Writer<T> writer, Consumer<CloseReason> onClose) {
+		this(capacity, executor, (BatchWriter<T>) (items) -> {
+			for (T item : items) {
+				writer.write(item);
+			}
+		}, onClose, false);
+	}
+
+	/**
+	 * A mailbox whose writer takes everything waiting at once.
+	 * @param <T> what is written
+	 * @param capacity most items waiting before the mailbox closes as overflowed
+	 * @param executor lends threads for the writes
+	 * @param writer writes a batch of items, in order
+	 * @param onClose told once why the mailbox closed, on the executor
+	 * @return the mailbox
+	 */
+	public static <T> Mailbox<T> batching(int capacity, Executor executor, BatchWriter<T> writer,
+			Consumer<CloseReason> onClose) {
+		return new Mailbox<>(capacity, executor, writer, onClose, true);
+	}
+
+	private Mailbox(int capacity, Executor executor, BatchWriter<T> writer, Consumer<CloseReason> onClose,
+			boolean batching) {
 		// a linked queue costs nothing while idle: an array of capacity slots would cost
 		// 8 KB per idle SSE connection (capacity 2000)
 		this.capacity = capacity;
@@ -121,22 +160,42 @@ public final class Mailbox<T> {
 		}
 	}
 
+	private List<T> take() {
+		T first = this.queue.poll();
+		if (first == null) {
+			return List.of();
+		}
+		this.size.decrementAndGet();
+		T next = this.queue.poll();
+		if (next == null) {
+			return List.of(first);
+		}
+		List<T> batch = new ArrayList<>();
+		batch.add(first);
+		do {
+			this.size.decrementAndGet();
+			batch.add(next);
+		}
+		while (batch.size() < MAX_BATCH && (next = this.queue.poll()) != null);
+		return batch;
+	}
+
 	private void drain() {
 		int missed = 1;
 		do {
-			T item;
-			while ((item = this.queue.poll()) != null) {
-				this.size.decrementAndGet();
+			List<T> batch = take();
+			while (!batch.isEmpty()) {
 				if (isClosed()) {
 					this.queue.clear();
 					break;
 				}
 				try {
-					this.writer.write(item);
+					this.writer.write(batch);
 				}
 				catch (Exception ex) {
 					closeFor(CloseReason.WRITE_FAILED);
 				}
+				batch = take();
 			}
 			missed = this.work.addAndGet(-missed);
 		}

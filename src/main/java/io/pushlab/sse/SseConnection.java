@@ -1,6 +1,7 @@
 package io.pushlab.sse;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -57,7 +58,7 @@ final class SseConnection implements Subscriber {
 		this.room = room;
 		this.emitter = emitter;
 		this.stats = stats;
-		this.mailbox = new Mailbox<>(capacity, executor, this::write, (reason) -> {
+		this.mailbox = Mailbox.batching(capacity, executor, this::write, (reason) -> {
 			// release first: completing may wait for a write stuck on this slow client
 			close();
 			if (reason != Mailbox.CloseReason.CLOSED) {
@@ -73,9 +74,32 @@ final class SseConnection implements Subscriber {
 		});
 	}
 
-	private void write(Frame frame) throws Exception {
-		this.emitter.send(Set.of(new DataWithMediaType(frame.bytes(), RAW)));
-		this.stats.sent(Technique.SSE, frame.message() ? 1 : 0, frame.bytes().length);
+	/**
+	 * Writes what is waiting with one send and one flush: the same pre-encoded bytes,
+	 * joined when the stream has fallen behind.
+	 */
+	private void write(List<Frame> frames) throws Exception {
+		byte[] bytes;
+		int messages = 0;
+		if (frames.size() == 1) {
+			bytes = frames.get(0).bytes();
+			messages = frames.get(0).message() ? 1 : 0;
+		}
+		else {
+			int length = 0;
+			for (Frame frame : frames) {
+				length += frame.bytes().length;
+			}
+			bytes = new byte[length];
+			int offset = 0;
+			for (Frame frame : frames) {
+				System.arraycopy(frame.bytes(), 0, bytes, offset, frame.bytes().length);
+				offset += frame.bytes().length;
+				messages += frame.message() ? 1 : 0;
+			}
+		}
+		this.emitter.send(Set.of(new DataWithMediaType(bytes, RAW)));
+		this.stats.sent(Technique.SSE, messages, bytes.length);
 	}
 
 	@Override

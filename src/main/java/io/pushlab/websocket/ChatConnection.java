@@ -12,11 +12,15 @@ import io.pushlab.hub.Mailbox;
 import io.pushlab.stats.Technique;
 import io.pushlab.stats.TechniqueStats;
 
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.Session;
+
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.PingMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
 import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 
 /**
@@ -50,6 +54,11 @@ final class ChatConnection {
 
 	private final Mailbox<Outgoing> mailbox;
 
+	/**
+	 * The container's endpoint of this session, for batching; null when not available.
+	 */
+	private final RemoteEndpoint.Basic remote;
+
 	private final AtomicLong pendingBytes = new AtomicLong();
 
 	private final long maxPendingBytes;
@@ -82,7 +91,8 @@ final class ChatConnection {
 		this.rateLimit = rateLimit;
 		this.stats = stats;
 		int capacity = (int) Math.max(64, this.maxPendingBytes / 32);
-		this.mailbox = new Mailbox<>(capacity, executor, this::write, (reason) -> {
+		this.remote = basicRemote(session);
+		this.mailbox = Mailbox.batching(capacity, executor, this::write, (reason) -> {
 			if (reason == Mailbox.CloseReason.WRITE_FAILED) {
 				closeQuietly(WRITE_FAILED);
 			}
@@ -144,6 +154,28 @@ final class ChatConnection {
 		this.mailbox.close();
 	}
 
+	/**
+	 * Writes what is waiting. Several frames go out with the container's batching on and
+	 * one flush at the end, so a connection that fell behind catches up with few writes.
+	 */
+	private void write(List<Outgoing> batch) throws IOException {
+		RemoteEndpoint.Basic remote = (batch.size() > 1) ? this.remote : null;
+		if (remote != null) {
+			remote.setBatchingAllowed(true);
+		}
+		try {
+			for (Outgoing outgoing : batch) {
+				write(outgoing);
+			}
+		}
+		finally {
+			if (remote != null) {
+				// sends what the batch holds
+				remote.setBatchingAllowed(false);
+			}
+		}
+	}
+
 	private void write(Outgoing outgoing) throws IOException {
 		try {
 			this.session.sendMessage(outgoing.message());
@@ -154,6 +186,16 @@ final class ChatConnection {
 		if (outgoing.message() instanceof TextMessage) {
 			this.stats.sent(Technique.WEBSOCKET, outgoing.messages(), outgoing.bytes());
 		}
+	}
+
+	private static RemoteEndpoint.Basic basicRemote(ConcurrentWebSocketSessionDecorator session) {
+		if (session.getDelegate() instanceof NativeWebSocketSession nativeSession) {
+			Session container = nativeSession.getNativeSession(Session.class);
+			if (container != null) {
+				return container.getBasicRemote();
+			}
+		}
+		return null;
 	}
 
 	/** Closes the session; what follows happens in the handler's close callback. */

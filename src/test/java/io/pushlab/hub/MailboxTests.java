@@ -73,4 +73,28 @@ class MailboxTests {
 		assertThat(reasons).containsExactly(Mailbox.CloseReason.WRITE_FAILED);
 	}
 
+	@Test
+	void aBatchingWriterThatFellBehindGetsEverythingWaitingAtOnceInOrder() {
+		CountDownLatch release = new CountDownLatch(1);
+		List<List<Integer>> batches = new CopyOnWriteArrayList<>();
+		Mailbox<Integer> mailbox = Mailbox.batching(1_000, this.executor, (items) -> {
+			if (items.get(0) == 0) {
+				release.await();
+			}
+			batches.add(List.copyOf(items));
+		}, (reason) -> {
+		});
+		mailbox.offer(0);
+		for (int i = 1; i <= 100; i++) {
+			assertThat(mailbox.offer(i)).isTrue();
+		}
+		release.countDown();
+		await().atMost(Duration.ofSeconds(10)).until(() -> batches.stream().mapToInt(List::size).sum() == 101);
+		List<Integer> written = batches.stream().flatMap(List::stream).toList();
+		for (int i = 0; i <= 100; i++) {
+			assertThat(written.get(i)).isEqualTo(i);
+		}
+		assertThat(batches).as("the 100 items that waited went out together").hasSizeLessThanOrEqualTo(2);
+	}
+
 }
