@@ -183,14 +183,7 @@ final class RoomFeed {
 			if (envelope.id() <= this.lastId) {
 				return true;
 			}
-			boolean accepted;
-			try {
-				accepted = this.subscriber.deliver(envelope);
-			}
-			catch (RuntimeException ex) {
-				accepted = false;
-			}
-			if (!accepted) {
+			if (!Subscriber.deliverSafely(this.subscriber, envelope)) {
 				this.closed = true;
 				return false;
 			}

@@ -205,13 +205,7 @@ public class InMemoryBroker implements Broker {
 			if (this.closed) {
 				return false;
 			}
-			boolean accepted;
-			try {
-				accepted = this.subscriber.deliver(envelope);
-			}
-			catch (RuntimeException ex) {
-				accepted = false;
-			}
+			boolean accepted = Subscriber.deliverSafely(this.subscriber, envelope);
 			if (!accepted) {
 				this.closed = true;
 			}
@@ -225,9 +219,7 @@ public class InMemoryBroker implements Broker {
 
 		@Override
 		public void close() {
-			if (!this.closed) {
-				this.closed = true;
-			}
+			this.closed = true;
 			this.room.remove(this);
 		}
 

@@ -17,4 +17,20 @@ public interface Subscriber {
 	 */
 	boolean deliver(Envelope envelope);
 
+	/**
+	 * Delivers to a subscriber on the hub's behalf: a subscriber that throws is treated
+	 * like one that refused, so one broken connection never breaks a fan-out.
+	 * @param subscriber the subscriber
+	 * @param envelope the message
+	 * @return whether the subscriber took it
+	 */
+	static boolean deliverSafely(Subscriber subscriber, Envelope envelope) {
+		try {
+			return subscriber.deliver(envelope);
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
+	}
+
 }
