@@ -10,10 +10,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.pushlab.hub.Broker;
 import io.pushlab.support.Api;
+import io.pushlab.support.LongPollReader;
 import io.pushlab.support.Instance;
 import io.pushlab.support.RedisServer;
 import io.pushlab.support.SseClient;
@@ -129,40 +129,11 @@ class TwoInstancesTests {
 	void aLongPollingClientAlternatingInstancesGetsAll500MessagesExactlyOnceInOrder() throws Exception {
 		String room = "two-lp-500";
 		String client = "alternating-client";
-		ExecutorService pool = Executors.newSingleThreadExecutor();
-		AtomicBoolean stop = new AtomicBoolean();
-		Future<List<Long>> received = pool.submit(() -> {
-			List<Long> ids = new ArrayList<>();
-			long cursor = 0;
-			int request = 0;
-			while (ids.size() < 500 && !stop.get()) {
-				Instance next = (request++ % 2 == 0) ? a : b;
-				HttpResponse<String> response = next.api().get(longPoll(room, client, cursor, 2000));
-				if (response.statusCode() == 200) {
-					JsonNode page = Api.parse(response.body());
-					assertThat(page.get("gap").asBoolean()).isFalse();
-					for (JsonNode message : page.get("messages")) {
-						ids.add(message.get("id").asLong());
-						cursor = message.get("id").asLong();
-					}
-				}
-				else {
-					assertThat(response.statusCode()).isEqualTo(204);
-				}
-			}
-			return ids;
-		});
+		LongPollReader reader = new LongPollReader((request) -> ((request % 2 == 0) ? a : b).api(), room, client, 500);
 		for (int i = 1; i <= 500; i++) {
 			((i % 2 == 0) ? a : b).api().publish(room, "alice", "m" + i);
 		}
-		List<Long> ids;
-		try {
-			ids = received.get(60, TimeUnit.SECONDS);
-		}
-		finally {
-			stop.set(true);
-			pool.shutdownNow();
-		}
+		List<Long> ids = reader.await(Duration.ofSeconds(60));
 		assertThat(ids).isEqualTo(range(1, 500));
 	}
 

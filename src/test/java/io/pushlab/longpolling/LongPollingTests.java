@@ -6,13 +6,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.pushlab.support.Api;
+import io.pushlab.support.LongPollReader;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -58,38 +55,11 @@ class LongPollingTests {
 		String room = "lp-500";
 		String client = "loop-client-1";
 		assertThat(this.api.get(poll(room, client, 0, 0)).statusCode()).isEqualTo(204);
-		ExecutorService pool = Executors.newSingleThreadExecutor();
-		AtomicBoolean stop = new AtomicBoolean();
-		Future<List<Long>> received = pool.submit(() -> {
-			List<Long> ids = new ArrayList<>();
-			long cursor = 0;
-			while (ids.size() < 500 && !stop.get()) {
-				HttpResponse<String> response = this.api.get(poll(room, client, cursor, 2000));
-				if (response.statusCode() == 200) {
-					JsonNode page = Api.parse(response.body());
-					assertThat(page.get("gap").asBoolean()).isFalse();
-					for (JsonNode message : page.get("messages")) {
-						ids.add(message.get("id").asLong());
-						cursor = message.get("id").asLong();
-					}
-				}
-				else {
-					assertThat(response.statusCode()).isEqualTo(204);
-				}
-			}
-			return ids;
-		});
+		LongPollReader reader = new LongPollReader((request) -> this.api, room, client, 500);
 		for (int i = 1; i <= 500; i++) {
 			this.api.publish(room, "alice", "m" + i);
 		}
-		List<Long> ids;
-		try {
-			ids = received.get(60, TimeUnit.SECONDS);
-		}
-		finally {
-			stop.set(true);
-			pool.shutdownNow();
-		}
+		List<Long> ids = reader.await(Duration.ofSeconds(60));
 		List<Long> expected = new ArrayList<>();
 		for (long id = 1; id <= 500; id++) {
 			expected.add(id);
