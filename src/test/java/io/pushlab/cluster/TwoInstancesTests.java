@@ -28,6 +28,7 @@ import org.springframework.data.redis.connection.stream.StreamRecords;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Two PushLab instances (two application contexts) sharing one real Redis: the HTTP
@@ -122,7 +123,8 @@ class TwoInstancesTests {
 		}
 		// one id sequence per room, shared: B's next publish continues after A's
 		assertThat(b.api().publish(room, "bob", "from B").get("id").asLong()).isEqualTo(3);
-		assertThat(a.bean(Broker.class).lastId(room)).isEqualTo(3);
+		// A learns of id 3 through pub/sub, a moment later
+		await().atMost(WAIT).untilAsserted(() -> assertThat(a.bean(Broker.class).lastId(room)).isEqualTo(3));
 	}
 
 	@Test
