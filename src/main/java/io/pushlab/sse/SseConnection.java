@@ -1,10 +1,12 @@
 package io.pushlab.sse;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 import io.pushlab.hub.Envelope;
@@ -13,16 +15,15 @@ import io.pushlab.hub.Subscriber;
 import io.pushlab.hub.Subscription;
 import io.pushlab.stats.Technique;
 import io.pushlab.stats.TechniqueStats;
-
-import org.springframework.http.MediaType;
-import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter.DataWithMediaType;
-import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import jakarta.servlet.AsyncContext;
 
 /**
  * One open event stream: the hub hands it messages, its {@link Mailbox} writes them in
- * order as pre-encoded SSE frames, the same bytes for every stream. A stream that falls
- * {@code buffer-size} events behind, or whose write fails, is completed and removed; the
- * browser reconnects with {@code Last-Event-ID} and loses nothing still retained.
+ * order as pre-encoded SSE frames, the same bytes for every stream, straight to the
+ * servlet output stream of the async request (one write and one flush per batch; no
+ * message converter, no per-event header work). A stream that falls {@code buffer-size}
+ * events behind, or whose write fails, is completed and removed; the browser reconnects
+ * with {@code Last-Event-ID} and loses nothing still retained.
  */
 final class SseConnection implements Subscriber {
 
@@ -33,17 +34,26 @@ final class SseConnection implements Subscriber {
 
 	static final byte[] HEARTBEAT = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
 
-	private static final MediaType RAW = MediaType.APPLICATION_OCTET_STREAM;
-
 	private final String room;
 
-	private final SseEmitter emitter;
+	private final AsyncContext async;
+
+	private final OutputStream out;
 
 	private final Mailbox<Frame> mailbox;
 
 	private final TechniqueStats stats;
 
 	private final AtomicBoolean closed = new AtomicBoolean();
+
+	/** Held while writing; completing the request never runs during a write. */
+	private final ReentrantLock writing = new ReentrantLock();
+
+	/** The request should be completed; whoever holds {@link #writing} next does it. */
+	private volatile boolean finishing;
+
+	/** Guarded by {@link #writing}. */
+	private boolean finished;
 
 	private volatile Subscription subscription;
 
@@ -54,22 +64,16 @@ final class SseConnection implements Subscriber {
 	record Frame(byte[] bytes, boolean message) {
 	}
 
-	SseConnection(String room, SseEmitter emitter, int capacity, Executor executor, TechniqueStats stats) {
+	SseConnection(String room, AsyncContext async, OutputStream out, int capacity, Executor executor,
+			TechniqueStats stats) {
 		this.room = room;
-		this.emitter = emitter;
+		this.async = async;
+		this.out = out;
 		this.stats = stats;
 		this.mailbox = Mailbox.batching(capacity, executor, this::write, (reason) -> {
-			// release first: completing may wait for a write stuck on this slow client
 			close();
 			if (reason != Mailbox.CloseReason.CLOSED) {
-				try {
-					emitter.complete();
-				}
-				catch (IllegalStateException ex) {
-					// the write failed because the client went away: the container has
-					// already ended the request (onError) and refuses an application
-					// thread's dispatch; nothing is left to complete
-				}
+				finish();
 			}
 		});
 	}
@@ -78,7 +82,7 @@ final class SseConnection implements Subscriber {
 	 * Writes what is waiting with one send and one flush: the same pre-encoded bytes,
 	 * joined when the stream has fallen behind.
 	 */
-	private void write(List<Frame> frames) throws Exception {
+	private void write(List<Frame> frames) throws IOException {
 		byte[] bytes;
 		int messages = 0;
 		if (frames.size() == 1) {
@@ -98,8 +102,45 @@ final class SseConnection implements Subscriber {
 				messages += frame.message() ? 1 : 0;
 			}
 		}
-		this.emitter.send(Set.of(new DataWithMediaType(bytes, RAW)));
+		this.writing.lock();
+		try {
+			if (this.finished) {
+				throw new IOException("stream already completed");
+			}
+			this.out.write(bytes);
+			this.out.flush();
+		}
+		finally {
+			this.writing.unlock();
+		}
 		this.stats.sent(Technique.SSE, messages, bytes.length);
+		if (this.finishing) {
+			finish();
+		}
+	}
+
+	/**
+	 * Completes the async request, once, never in the middle of a write: when a write is
+	 * in progress (possibly stuck on a slow client) the writer completes the request as
+	 * soon as its write returns, and this thread does not wait for it.
+	 */
+	void finish() {
+		this.finishing = true;
+		if (this.writing.tryLock()) {
+			try {
+				if (!this.finished) {
+					this.finished = true;
+					this.async.complete();
+				}
+			}
+			catch (IllegalStateException ex) {
+				// the container has already ended the request (the client went away or
+				// the request timed out): nothing is left to complete
+			}
+			finally {
+				this.writing.unlock();
+			}
+		}
 	}
 
 	@Override
@@ -135,9 +176,8 @@ final class SseConnection implements Subscriber {
 
 	/** Completes the stream (shutdown). */
 	void complete() {
-		this.mailbox.close();
-		this.emitter.complete();
 		close();
+		finish();
 	}
 
 	/** Releases everything, once: called on completion, timeout, error or overflow. */

@@ -1,5 +1,6 @@
 package io.pushlab.sse;
 
+import java.io.IOException;
 import java.util.List;
 
 import io.pushlab.hub.MessageRules;
@@ -7,9 +8,10 @@ import io.pushlab.stats.Technique;
 import io.pushlab.stats.TechniqueStats;
 import io.pushlab.web.ApiExceptionHandler;
 import io.pushlab.web.InvalidInputException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -37,7 +39,8 @@ public class SseController {
 	@GetMapping("/api/rooms/{room}/events")
 	public ResponseEntity<?> events(@PathVariable String room,
 			@RequestHeader(name = "Last-Event-ID", required = false) String lastEventIdHeader,
-			@RequestParam(name = "lastEventId", required = false) String lastEventIdParam) {
+			@RequestParam(name = "lastEventId", required = false) String lastEventIdParam, HttpServletRequest request,
+			HttpServletResponse response) throws IOException {
 		this.stats.request(Technique.SSE);
 		InvalidInputException.throwIfAny(MessageRules.checkRoom("room", room));
 		long lastEventId = -1;
@@ -51,11 +54,9 @@ public class SseController {
 			return ApiExceptionHandler.problem(HttpStatus.SERVICE_UNAVAILABLE,
 					List.of("server: shutting down, reconnect to another instance"));
 		}
-		return ResponseEntity.ok()
-			.header("Cache-Control", "no-cache, no-transform")
-			.header("X-Accel-Buffering", "no")
-			.contentType(MediaType.TEXT_EVENT_STREAM)
-			.body(this.streams.open(room, lastEventId));
+		this.streams.open(room, lastEventId, request, response);
+		// the stream is under way on the async request: nothing for Spring MVC to write
+		return null;
 	}
 
 	private static long parseId(String field, String value) {

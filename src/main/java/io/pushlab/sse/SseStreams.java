@@ -1,5 +1,7 @@
 package io.pushlab.sse;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
@@ -12,12 +14,16 @@ import io.pushlab.hub.Broker;
 import io.pushlab.hub.Subscription;
 import io.pushlab.stats.Technique;
 import io.pushlab.stats.TechniqueStats;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
-import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * The registry of open event streams: opens a stream on the hub (replay after the last
@@ -53,30 +59,62 @@ public class SseStreams implements SmartLifecycle {
 	}
 
 	/**
-	 * Opens a stream.
+	 * Opens a stream on the request: answers 200 with the event-stream headers and the
+	 * {@code retry} field at once, puts the request in async mode, then replays and goes
+	 * live. Frames are written to the servlet output stream by the delivery executor.
 	 * @param room the room
 	 * @param lastEventId replay the retained messages after this id first, or -1 for live
 	 * only
-	 * @return the emitter to return from the controller
+	 * @param request the request
+	 * @param response its response
+	 * @throws IOException when the client is already gone
 	 */
-	SseEmitter open(String room, long lastEventId) {
+	void open(String room, long lastEventId, HttpServletRequest request, HttpServletResponse response)
+			throws IOException {
 		PushLabProperties.Sse sse = this.properties.sse();
-		SseEmitter emitter = new SseEmitter(sse.timeout().toMillis());
-		SseConnection connection = new SseConnection(room, emitter, this.properties.historySize() + sse.bufferSize(),
+		response.setStatus(HttpServletResponse.SC_OK);
+		response.setHeader("Cache-Control", "no-cache, no-transform");
+		response.setHeader("X-Accel-Buffering", "no");
+		response.setContentType("text/event-stream");
+		AsyncContext async = request.startAsync();
+		async.setTimeout(sse.timeout().toMillis());
+		OutputStream out = response.getOutputStream();
+		// the headers and the retry field go out now, on this thread, before any
+		// delivery can write
+		out.write(("retry: " + sse.retry().toMillis() + "\n\n").getBytes(StandardCharsets.US_ASCII));
+		out.flush();
+		SseConnection connection = new SseConnection(room, async, out, this.properties.historySize() + sse.bufferSize(),
 				this.executor, this.stats);
 		this.stats.opened(Technique.SSE);
 		this.open.add(connection);
-		emitter.onCompletion(connection::close);
-		emitter.onTimeout(connection::close);
-		emitter.onError((ex) -> connection.close());
-		connection.sendRaw(("retry: " + sse.retry().toMillis() + "\n\n").getBytes(StandardCharsets.US_ASCII));
+		async.addListener(new AsyncListener() {
+
+			@Override
+			public void onComplete(AsyncEvent event) {
+				connection.close();
+			}
+
+			@Override
+			public void onTimeout(AsyncEvent event) {
+				connection.complete();
+			}
+
+			@Override
+			public void onError(AsyncEvent event) {
+				connection.complete();
+			}
+
+			@Override
+			public void onStartAsync(AsyncEvent event) {
+			}
+
+		});
 		Subscription subscription = this.broker.subscribe(room, lastEventId, connection);
 		connection.attach(subscription, () -> {
 			if (this.open.remove(connection)) {
 				this.stats.closed(Technique.SSE);
 			}
 		});
-		return emitter;
 	}
 
 	public boolean isShuttingDown() {
