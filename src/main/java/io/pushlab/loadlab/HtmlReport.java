@@ -52,7 +52,9 @@ final class HtmlReport {
 			.append(o.messages())
 			.append(" messages at ")
 			.append(TextReport.num(o.rate()))
-			.append("/s, ")
+			.append("/s after ")
+			.append(o.warmup())
+			.append(" unmeasured warm-up messages, ")
 			.append(o.payload())
 			.append(" characters each; short-polling interval ")
 			.append(o.pollInterval().toMillis())
@@ -61,7 +63,7 @@ final class HtmlReport {
 		html.append("<h2>Latency distribution (publish → arrival)</h2>\n").append(latencyChart(report.runs()));
 		html.append("<h2>Cost per technique</h2>\n<div class=\"charts\">\n");
 		html.append(bars("Server CPU ms per 1,000 deliveries", report.runs(),
-				(r) -> (r.delivered() > 0) ? r.server().cpuSeconds() * 1e6 / r.delivered() : Double.NaN));
+				(r) -> (r.delivered() > 0) ? r.server().publishCpuSeconds() * 1e6 / r.delivered() : Double.NaN));
 		html.append(bars("Bytes received per delivered message", report.runs(), RunResult::bytesPerDelivery));
 		html.append(bars("HTTP requests per delivered message", report.runs(),
 				(r) -> (r.delivered() > 0) ? (double) r.httpRequests() / r.delivered() : Double.NaN));

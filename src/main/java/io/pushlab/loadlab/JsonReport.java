@@ -34,6 +34,7 @@ final class JsonReport {
 		options.put("clients", o.clients());
 		options.put("rate", o.rate());
 		options.put("messages", o.messages());
+		options.put("warmup", o.warmup());
 		options.put("payload", o.payload());
 		options.put("pollIntervalMs", o.pollInterval().toMillis());
 		options.put("longPollTimeoutMs", o.longPollTimeout().toMillis());
@@ -74,6 +75,7 @@ final class JsonReport {
 			RunResult.Server s = r.server();
 			Map<String, Object> server = new LinkedHashMap<>();
 			server.put("cpuSeconds", n(s.cpuSeconds()));
+			server.put("publishCpuSeconds", n(s.publishCpuSeconds()));
 			server.put("heapBeforeBytes", n(s.heapBeforeBytes()));
 			server.put("heapConnectedBytes", n(s.heapConnectedBytes()));
 			server.put("heapPeakBytes", n(s.heapPeakBytes()));

@@ -18,6 +18,8 @@ import io.pushlab.stats.Technique;
  * @param clients receivers per technique
  * @param rate messages published per second
  * @param messages messages published per technique
+ * @param warmup messages published at the same rate before the measured ones and left out
+ * of every figure, so the server's and the generator's JIT compilers are done
  * @param payload text length of each message, in characters
  * @param pollInterval short-polling interval
  * @param longPollTimeout the {@code timeout} a long-polling client asks for
@@ -29,7 +31,7 @@ import io.pushlab.stats.Technique;
  * @param label a free text naming the run in the reports (e.g. the server's JVM)
  * @param progress whether to print a progress line every second
  */
-public record LoadLabOptions(URI target, List<Technique> techniques, int clients, double rate, int messages,
+public record LoadLabOptions(URI target, List<Technique> techniques, int clients, double rate, int messages, int warmup,
 		int payload, Duration pollInterval, Duration longPollTimeout, Duration drain, int connectConcurrency,
 		Duration connectTimeout, Path out, int ioThreads, String label, boolean progress) {
 
@@ -40,22 +42,26 @@ public record LoadLabOptions(URI target, List<Technique> techniques, int clients
 			  --clients N             receivers per technique (default 100)
 			  --rate R                messages published per second (default 20)
 			  --messages M            messages published per technique (default 100)
+			  --warmup W              unmeasured messages published first, at the same rate
+			                          (default: 2 seconds' worth, at most M)
 			  --payload B             characters of text per message (default 100)
 			  --poll-interval MS      short-polling interval in ms (default 1000)
 			  --long-poll-timeout MS  long-polling timeout asked for, in ms (default 20000)
 			  --drain MS              wait for late deliveries after the last publish (default 5000 + poll interval)
 			  --connect-concurrency N connection attempts in flight (default 200)
 			  --connect-timeout MS    time allowed for all receivers to connect (default 120000)
-			  --io-threads N          HTTP client executor threads (default 2)
+			  --io-threads N          HTTP client executor threads (default 2; 0 runs every
+			                          callback on the client's selector thread)
 			  --out DIR               report folder (default loadlab-reports)
 			  --label TEXT            names the run in the reports
 			  --quiet                 no progress lines
 			""";
 
 	public LoadLabOptions {
-		if (clients < 1 || messages < 1 || rate <= 0 || payload < 1 || connectConcurrency < 1 || ioThreads < 1) {
-			throw new IllegalArgumentException("clients, messages, rate, payload, connect-concurrency and "
-					+ "io-threads must be positive\n" + USAGE);
+		if (clients < 1 || messages < 1 || rate <= 0 || payload < 1 || connectConcurrency < 1 || ioThreads < 0
+				|| warmup < 0) {
+			throw new IllegalArgumentException("clients, messages, rate, payload and connect-concurrency must be "
+					+ "positive, warmup and io-threads 0 or more\n" + USAGE);
 		}
 		techniques = List.copyOf(techniques);
 	}
@@ -72,6 +78,7 @@ public record LoadLabOptions(URI target, List<Technique> techniques, int clients
 		int clients = 100;
 		double rate = 20;
 		int messages = 100;
+		Integer warmup = null;
 		int payload = 100;
 		long pollInterval = 1000;
 		long longPollTimeout = 20000;
@@ -103,6 +110,7 @@ public record LoadLabOptions(URI target, List<Technique> techniques, int clients
 					case "--clients" -> clients = Integer.parseInt(value);
 					case "--rate" -> rate = Double.parseDouble(value);
 					case "--messages" -> messages = Integer.parseInt(value);
+					case "--warmup" -> warmup = Integer.parseInt(value);
 					case "--payload" -> payload = Integer.parseInt(value);
 					case "--poll-interval" -> pollInterval = Long.parseLong(value);
 					case "--long-poll-timeout" -> longPollTimeout = Long.parseLong(value);
@@ -123,9 +131,10 @@ public record LoadLabOptions(URI target, List<Technique> techniques, int clients
 			throw new IllegalArgumentException("--target must be an http:// URL\n" + USAGE);
 		}
 		long drainMillis = (drain != null) ? drain : 5000 + pollInterval;
-		return new LoadLabOptions(target, techniques, clients, rate, messages, payload, Duration.ofMillis(pollInterval),
-				Duration.ofMillis(longPollTimeout), Duration.ofMillis(drainMillis), connectConcurrency,
-				Duration.ofMillis(connectTimeout), out, ioThreads, label, progress);
+		int warmupMessages = (warmup != null) ? warmup : (int) Math.min(messages, Math.ceil(2 * rate));
+		return new LoadLabOptions(target, techniques, clients, rate, messages, warmupMessages, payload,
+				Duration.ofMillis(pollInterval), Duration.ofMillis(longPollTimeout), Duration.ofMillis(drainMillis),
+				connectConcurrency, Duration.ofMillis(connectTimeout), out, ioThreads, label, progress);
 	}
 
 	private static List<Technique> techniques(String value) {
@@ -151,9 +160,9 @@ public record LoadLabOptions(URI target, List<Technique> techniques, int clients
 
 	/** The same options for other techniques (used by {@code all}). */
 	LoadLabOptions with(List<Technique> techniques) {
-		return new LoadLabOptions(this.target, techniques, this.clients, this.rate, this.messages, this.payload,
-				this.pollInterval, this.longPollTimeout, this.drain, this.connectConcurrency, this.connectTimeout,
-				this.out, this.ioThreads, this.label, this.progress);
+		return new LoadLabOptions(this.target, techniques, this.clients, this.rate, this.messages, this.warmup,
+				this.payload, this.pollInterval, this.longPollTimeout, this.drain, this.connectConcurrency,
+				this.connectTimeout, this.out, this.ioThreads, this.label, this.progress);
 	}
 
 }

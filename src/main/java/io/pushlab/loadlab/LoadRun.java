@@ -60,18 +60,21 @@ final class LoadRun {
 		this.progress = progress;
 		this.tag = "ll-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000000, 0x7fffffff)) + "-"
 				+ technique.key();
-		this.tracker = new Tracker(this.tag, options.messages());
+		this.tracker = new Tracker(this.tag, options.warmup(), options.messages());
 	}
 
 	RunResult run() throws InterruptedException {
-		ExecutorService io = Executors.newFixedThreadPool(this.options.ioThreads(), daemon("loadlab-io-"));
+		// 0 I/O threads: the HTTP client's selector thread runs every callback itself (no
+		// hand-off per read); the receivers' callbacks never block
+		ExecutorService io = (this.options.ioThreads() > 0)
+				? Executors.newFixedThreadPool(this.options.ioThreads(), daemon("loadlab-io-")) : null;
 		ExecutorService control = Executors.newFixedThreadPool(2, daemon("loadlab-publisher-"));
 		ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("loadlab-timer-"));
 		ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(daemon("loadlab-sampler-"));
 		HttpClient receivers = HttpClient.newBuilder()
 			.version(HttpClient.Version.HTTP_1_1)
 			.connectTimeout(Duration.ofSeconds(30))
-			.executor(io)
+			.executor((io != null) ? io : Runnable::run)
 			.build();
 		HttpClient controlHttp = HttpClient.newBuilder()
 			.version(HttpClient.Version.HTTP_1_1)
@@ -96,6 +99,8 @@ final class LoadRun {
 			this.phase.set("connected");
 			ServerMetrics.Sample idle = metrics.sample();
 			this.peak = max(this.peak, idle);
+
+			Warmup warmup = warmUp(controlHttp, metrics, idle);
 
 			this.phase.set("publishing");
 			Publisher publisher = new Publisher(controlHttp, this.options.target(), this.tag, this.tag,
@@ -126,7 +131,7 @@ final class LoadRun {
 			this.peak = max(this.peak, after);
 			printProgress();
 			RunResult result = result(connectSeconds, publishStart, lastArrival, expected, publisher, before, idle,
-					after, (processCpuNanos() - cpuStart) / 1e9, (System.nanoTime() - runStart) / 1e9);
+					warmup, after, (processCpuNanos() - cpuStart) / 1e9, (System.nanoTime() - runStart) / 1e9);
 			return result;
 		}
 		finally {
@@ -136,6 +141,42 @@ final class LoadRun {
 			sampler.shutdownNow();
 			timer.shutdownNow();
 		}
+	}
+
+	/** What the warm-up cost, left out of the run's figures. */
+	private record Warmup(long requests, long bytes, ServerMetrics.Sample measuredFrom, double serverCpuSeconds) {
+	}
+
+	/**
+	 * Publishes the warm-up messages at the run's rate and waits (at most the drain time)
+	 * until every receiver has them, so the measured messages meet compiled code on both
+	 * sides.
+	 */
+	private Warmup warmUp(HttpClient controlHttp, ServerMetrics metrics, ServerMetrics.Sample idle)
+			throws InterruptedException {
+		if (this.options.warmup() == 0) {
+			return new Warmup(0, 0, idle, 0);
+		}
+		this.phase.set("warming up");
+		long requests = this.tracker.requests.sum();
+		long bytes = this.tracker.bytes.sum();
+		Publisher warm = new Publisher(controlHttp, this.options.target(), this.tag, this.tag, this.options.payload(),
+				this.tracker);
+		try {
+			warm.run(0, this.options.warmup(), this.options.rate()).get(60, TimeUnit.SECONDS);
+		}
+		catch (TimeoutException | java.util.concurrent.ExecutionException ex) {
+			// a warm-up message that failed is simply not waited for
+		}
+		long expected = (long) this.connected.get() * warm.accepted.get();
+		long deadline = System.nanoTime() + this.options.drain().toNanos();
+		while (this.tracker.warmupDelivered.sum() < expected && System.nanoTime() < deadline) {
+			TimeUnit.MILLISECONDS.sleep(20);
+		}
+		ServerMetrics.Sample measuredFrom = metrics.sample();
+		this.peak = max(this.peak, measuredFrom);
+		return new Warmup(this.tracker.requests.sum() - requests, this.tracker.bytes.sum() - bytes, measuredFrom,
+				measuredFrom.cpuSeconds() - idle.cpuSeconds());
 	}
 
 	private void connectAll(LoadClient.Context context, List<LoadClient> clients) throws InterruptedException {
@@ -193,8 +234,8 @@ final class LoadRun {
 	}
 
 	private RunResult result(double connectSeconds, long publishStart, long lastArrival, long expected,
-			Publisher publisher, ServerMetrics.Sample before, ServerMetrics.Sample idle, ServerMetrics.Sample after,
-			double generatorCpuSeconds, double runSeconds) {
+			Publisher publisher, ServerMetrics.Sample before, ServerMetrics.Sample idle, Warmup warmup,
+			ServerMetrics.Sample after, double generatorCpuSeconds, double runSeconds) {
 		Histogram h = this.tracker.latency().copy();
 		List<double[]> distribution = new ArrayList<>();
 		if (h.getTotalCount() > 0) {
@@ -207,15 +248,16 @@ final class LoadRun {
 				h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0, h.getMean() / 1000.0, distribution);
 		long delivered = this.tracker.unique.sum();
 		double seconds = (lastArrival > publishStart) ? (lastArrival - publishStart) / 1e9 : Double.NaN;
-		long bytes = this.tracker.bytes.sum();
-		RunResult.Server server = new RunResult.Server(after.cpuSeconds() - before.cpuSeconds(), before.heapBytes(),
-				idle.heapBytes(), this.peak.heapBytes(), before.rssBytes(), idle.rssBytes(), this.peak.rssBytes(),
-				this.peak.threads());
+		long bytes = this.tracker.bytes.sum() - warmup.bytes();
+		RunResult.Server server = new RunResult.Server(
+				after.cpuSeconds() - before.cpuSeconds() - warmup.serverCpuSeconds(),
+				after.cpuSeconds() - warmup.measuredFrom().cpuSeconds(), before.heapBytes(), idle.heapBytes(),
+				this.peak.heapBytes(), before.rssBytes(), idle.rssBytes(), this.peak.rssBytes(), this.peak.threads());
 		return new RunResult(this.technique.key(), this.options.clients(), this.connected.get(), connectSeconds,
 				this.options.rate(), this.options.messages(), this.options.payload(),
 				publisher.sent.get() - publisher.accepted.get(), expected, delivered, Math.max(0, expected - delivered),
 				this.tracker.duplicates.sum(), this.tracker.outOfOrder.sum(), this.tracker.errors.sum(), latency,
-				delivered / seconds, this.tracker.requests.sum(), bytes,
+				delivered / seconds, this.tracker.requests.sum() - warmup.requests(), bytes,
 				(delivered > 0) ? (double) bytes / delivered : Double.NaN, server, generatorCpuSeconds, runSeconds);
 	}
 

@@ -42,23 +42,34 @@ final class Publisher {
 	}
 
 	/**
-	 * Publishes every message, blocking the calling thread for the duration of the
-	 * schedule.
+	 * Publishes the measured messages, blocking the calling thread for the duration of
+	 * the schedule.
 	 * @param rate messages per second
 	 * @return completes when every publish has been answered
 	 */
 	CompletableFuture<Void> run(double rate) {
-		int messages = this.tracker.messages();
-		CompletableFuture<?>[] answers = new CompletableFuture<?>[messages];
+		return run(this.tracker.warmup(), this.tracker.messages(), rate);
+	}
+
+	/**
+	 * Publishes {@code count} messages from sequence number {@code from}, blocking the
+	 * calling thread for the duration of the schedule.
+	 * @param from the first sequence number
+	 * @param count how many
+	 * @param rate messages per second
+	 * @return completes when every publish has been answered
+	 */
+	CompletableFuture<Void> run(int from, int count, double rate) {
+		CompletableFuture<?>[] answers = new CompletableFuture<?>[count];
 		double periodNanos = 1_000_000_000d / rate;
 		long start = System.nanoTime();
-		for (int seq = 0; seq < messages; seq++) {
-			long due = start + (long) (seq * periodNanos);
+		for (int i = 0; i < count; i++) {
+			long due = start + (long) (i * periodNanos);
 			long wait;
 			while ((wait = due - System.nanoTime()) > 0) {
 				LockSupport.parkNanos(wait);
 			}
-			answers[seq] = publish(seq);
+			answers[i] = publish(from + i);
 		}
 		return CompletableFuture.allOf(answers);
 	}

@@ -63,7 +63,10 @@ public record RunResult(String technique, int clients, int connected, double con
 	/**
 	 * The server's figures, from its actuator.
 	 *
-	 * @param cpuSeconds CPU time the server used from before connecting to the end
+	 * @param cpuSeconds CPU time the server used from before connecting to the end, the
+	 * warm-up left out
+	 * @param publishCpuSeconds CPU time the server used for the measured messages, from
+	 * the first one's publish to the end of the drain
 	 * @param heapBeforeBytes heap before the receivers connected
 	 * @param heapConnectedBytes heap with every receiver connected, before publishing
 	 * @param heapPeakBytes highest heap seen during the run
@@ -72,8 +75,9 @@ public record RunResult(String technique, int clients, int connected, double con
 	 * @param rssPeakBytes highest resident memory seen during the run
 	 * @param threadsPeak most live threads seen during the run
 	 */
-	public record Server(double cpuSeconds, double heapBeforeBytes, double heapConnectedBytes, double heapPeakBytes,
-			double rssBeforeBytes, double rssConnectedBytes, double rssPeakBytes, double threadsPeak) {
+	public record Server(double cpuSeconds, double publishCpuSeconds, double heapBeforeBytes, double heapConnectedBytes,
+			double heapPeakBytes, double rssBeforeBytes, double rssConnectedBytes, double rssPeakBytes,
+			double threadsPeak) {
 
 		/**
 		 * @param connections the receivers connected

@@ -36,6 +36,7 @@ final class TextReport {
 		rows.add(row("HTTP requests", runs, (r) -> Long.toString(r.httpRequests())));
 		rows.add(row("bytes/delivery", runs, (r) -> num(r.bytesPerDelivery())));
 		rows.add(row("server CPU", runs, (r) -> fmt("%.2f s", r.server().cpuSeconds())));
+		rows.add(row("server CPU publishing", runs, (r) -> fmt("%.2f s", r.server().publishCpuSeconds())));
 		rows.add(row("server heap peak", runs, (r) -> mb(r.server().heapPeakBytes())));
 		rows.add(row("server RSS peak", runs, (r) -> mb(r.server().rssPeakBytes())));
 		rows.add(row("RSS per connection", runs, (r) -> kb(r.server().rssPerConnection(r.connected()))));

@@ -11,7 +11,9 @@ import org.HdrHistogram.Histogram;
 /**
  * One run's accounting, on the load lab's own clock ({@link System#nanoTime()}): the
  * publish time of every message, and every arrival at every receiver as a latency in a
- * shared HdrHistogram (microseconds), plus the traffic counters. Thread-safe.
+ * shared HdrHistogram (microseconds), plus the traffic counters. Sequence numbers below
+ * {@code warmup} are warm-up messages: their arrivals are checked for duplicates and
+ * counted apart, never measured. Thread-safe.
  */
 final class Tracker {
 
@@ -36,18 +38,39 @@ final class Tracker {
 
 	final AtomicLong lastArrival = new AtomicLong();
 
+	/** Arrivals of warm-up messages. */
+	final LongAdder warmupDelivered = new LongAdder();
+
 	private final WireScan scan;
+
+	private final int warmup;
 
 	private final int messages;
 
 	Tracker(String tag, int messages) {
+		this(tag, 0, messages);
+	}
+
+	/**
+	 * @param tag the run's nonce tag
+	 * @param warmup warm-up messages, sequence numbers {@code 0..warmup-1}
+	 * @param messages measured messages, sequence numbers after the warm-up ones
+	 */
+	Tracker(String tag, int warmup, int messages) {
+		this.warmup = warmup;
 		this.messages = messages;
-		this.sentNanos = new AtomicLongArray(messages);
+		this.sentNanos = new AtomicLongArray(warmup + messages);
 		this.scan = new WireScan(tag);
 	}
 
+	/** Measured messages. */
 	int messages() {
 		return this.messages;
+	}
+
+	/** Warm-up messages, published before the measured ones. */
+	int warmup() {
+		return this.warmup;
 	}
 
 	/** Records that message {@code seq} is being published now. */
@@ -66,7 +89,7 @@ final class Tracker {
 	/** One client's deliveries: detects duplicates and ids that go backwards. */
 	final class Receiver {
 
-		private final long[] seen = new long[(Tracker.this.messages + 63) / 64];
+		private final long[] seen = new long[(Tracker.this.warmup + Tracker.this.messages + 63) / 64];
 
 		private long lastId;
 
@@ -88,15 +111,24 @@ final class Tracker {
 		}
 
 		private void arrived(long id, int seq, long now) {
-			if (seq < 0 || seq >= Tracker.this.messages) {
+			if (seq < 0 || seq >= Tracker.this.warmup + Tracker.this.messages) {
 				return;
 			}
 			long mask = 1L << (seq & 63);
-			if ((this.seen[seq >> 6] & mask) != 0) {
+			boolean seen = (this.seen[seq >> 6] & mask) != 0;
+			this.seen[seq >> 6] |= mask;
+			if (seq < Tracker.this.warmup) {
+				// warm-up: only moves the cursor on, counts toward nothing measured
+				this.lastId = Math.max(this.lastId, id);
+				if (!seen) {
+					Tracker.this.warmupDelivered.increment();
+				}
+				return;
+			}
+			if (seen) {
 				Tracker.this.duplicates.increment();
 				return;
 			}
-			this.seen[seq >> 6] |= mask;
 			this.count++;
 			if (id < this.lastId) {
 				Tracker.this.outOfOrder.increment();

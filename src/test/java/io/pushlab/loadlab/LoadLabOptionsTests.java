@@ -21,6 +21,18 @@ class LoadLabOptionsTests {
 		assertThat(options.messages()).isEqualTo(200);
 		assertThat(options.payload()).isEqualTo(100);
 		assertThat(options.drain()).isEqualTo(Duration.ofMillis(6000));
+		assertThat(options.warmup()).as("two seconds' worth at 20/s").isEqualTo(40);
+		assertThat(options.ioThreads()).isEqualTo(2);
+	}
+
+	@Test
+	void theWarmupIsTwoSecondsWorthAtMostTheMeasuredCountOrWhatIsAsked() {
+		assertThat(LoadLabOptions.parse("--rate", "100", "--messages", "20").warmup()).isEqualTo(20);
+		assertThat(LoadLabOptions.parse("--rate", "800", "--messages", "4000").warmup()).isEqualTo(1600);
+		assertThat(LoadLabOptions.parse("--warmup", "0").warmup()).isZero();
+		assertThat(LoadLabOptions.parse("--warmup", "7", "--io-threads", "0").warmup()).isEqualTo(7);
+		assertThatIllegalArgumentException().isThrownBy(() -> LoadLabOptions.parse("--warmup", "-1"))
+			.withMessageContaining("warmup");
 	}
 
 	@Test
