@@ -1,8 +1,8 @@
 package io.pushlab.sse;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,16 +16,19 @@ import io.pushlab.hub.Subscription;
 import io.pushlab.stats.Technique;
 import io.pushlab.stats.TechniqueStats;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
 
 /**
  * One open event stream: the hub hands it messages, its {@link Mailbox} writes them in
  * order as pre-encoded SSE frames, the same bytes for every stream, straight to the
  * servlet output stream of the async request (one write and one flush per batch; no
- * message converter, no per-event header work). A stream that falls {@code buffer-size}
- * events behind, or whose write fails, is completed and removed; the browser reconnects
- * with {@code Last-Event-ID} and loses nothing still retained.
+ * message converter, no per-event header work). The stream is in non-blocking mode, so a
+ * client that stops reading never holds a delivery thread. A stream that falls
+ * {@code buffer-size} events behind, or whose write fails, is completed and removed; the
+ * browser reconnects with {@code Last-Event-ID} and loses nothing still retained.
  */
-final class SseConnection implements Subscriber {
+final class SseConnection implements Subscriber, WriteListener {
 
 	/** The SSE frame of a message, encoded once per message: id, event, data. */
 	static final Function<Envelope, byte[]> FRAME = (
@@ -38,7 +41,20 @@ final class SseConnection implements Subscriber {
 
 	private final AsyncContext async;
 
-	private final OutputStream out;
+	private final ServletOutputStream out;
+
+	private final int capacity;
+
+	/**
+	 * What the client's socket could not take yet (shared frame bytes, not copies);
+	 * guarded by {@link #writing}.
+	 */
+	private final List<byte[]> pending = new ArrayList<>(0);
+
+	/** Frames and messages in {@link #pending}; guarded by {@link #writing}. */
+	private int pendingFrames;
+
+	private int pendingMessages;
 
 	private final Mailbox<Frame> mailbox;
 
@@ -64,11 +80,12 @@ final class SseConnection implements Subscriber {
 	record Frame(byte[] bytes, boolean message) {
 	}
 
-	SseConnection(String room, AsyncContext async, OutputStream out, int capacity, Executor executor,
+	SseConnection(String room, AsyncContext async, ServletOutputStream out, int capacity, Executor executor,
 			TechniqueStats stats) {
 		this.room = room;
 		this.async = async;
 		this.out = out;
+		this.capacity = capacity;
 		this.stats = stats;
 		this.mailbox = Mailbox.batching(capacity, executor, this::write, (reason) -> {
 			close();
@@ -79,8 +96,10 @@ final class SseConnection implements Subscriber {
 	}
 
 	/**
-	 * Writes what is waiting with one send and one flush: the same pre-encoded bytes,
-	 * joined when the stream has fallen behind.
+	 * Writes what is waiting with one write: the same pre-encoded bytes, joined when the
+	 * stream has fallen behind. Never blocks: the output stream is in non-blocking mode;
+	 * when the client's socket cannot take more, the bytes wait here (bounded) and
+	 * {@link #onWritePossible()} sends them when the container says it can.
 	 */
 	private void write(List<Frame> frames) throws IOException {
 		byte[] bytes;
@@ -107,8 +126,18 @@ final class SseConnection implements Subscriber {
 			if (this.finished) {
 				throw new IOException("stream already completed");
 			}
-			this.out.write(bytes);
-			this.out.flush();
+			if (!this.pending.isEmpty() || !this.out.isReady()) {
+				// the client is not keeping up: hold the bytes until it is
+				this.pendingFrames += frames.size();
+				// the same bound as the mailbox's: what waits here and there together
+				if (this.pendingFrames + this.mailbox.backlog() > this.capacity) {
+					throw new IOException("the client fell " + this.pendingFrames + " events behind");
+				}
+				this.pending.add(bytes);
+				this.pendingMessages += messages;
+				return;
+			}
+			send(bytes);
 		}
 		finally {
 			this.writing.unlock();
@@ -117,6 +146,65 @@ final class SseConnection implements Subscriber {
 		if (this.finishing) {
 			finish();
 		}
+	}
+
+	private static byte[] join(List<byte[]> parts) {
+		if (parts.size() == 1) {
+			return parts.get(0);
+		}
+		int length = 0;
+		for (byte[] part : parts) {
+			length += part.length;
+		}
+		byte[] bytes = new byte[length];
+		int offset = 0;
+		for (byte[] part : parts) {
+			System.arraycopy(part, 0, bytes, offset, part.length);
+			offset += part.length;
+		}
+		return bytes;
+	}
+
+	/** Writes and flushes, if the stream stays ready; holding {@link #writing}. */
+	private void send(byte[] bytes) throws IOException {
+		this.out.write(bytes);
+		if (this.out.isReady()) {
+			this.out.flush();
+		}
+		// else the container writes (and flushes) the rest itself, then calls
+		// onWritePossible
+	}
+
+	/** The container can take more: sends what waited. Runs on a container thread. */
+	@Override
+	public void onWritePossible() throws IOException {
+		byte[] bytes = null;
+		int messages = 0;
+		this.writing.lock();
+		try {
+			if (!this.finished && !this.pending.isEmpty() && this.out.isReady()) {
+				bytes = join(this.pending);
+				messages = this.pendingMessages;
+				this.pending.clear();
+				this.pendingFrames = 0;
+				this.pendingMessages = 0;
+				send(bytes);
+			}
+		}
+		finally {
+			this.writing.unlock();
+		}
+		if (bytes != null) {
+			this.stats.sent(Technique.SSE, messages, bytes.length);
+		}
+		if (this.finishing) {
+			finish();
+		}
+	}
+
+	@Override
+	public void onError(Throwable ex) {
+		complete();
 	}
 
 	/**

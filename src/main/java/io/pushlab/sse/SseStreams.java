@@ -1,7 +1,6 @@
 package io.pushlab.sse;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
@@ -17,6 +16,7 @@ import io.pushlab.stats.TechniqueStats;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -78,7 +78,7 @@ public class SseStreams implements SmartLifecycle {
 		response.setContentType("text/event-stream");
 		AsyncContext async = request.startAsync();
 		async.setTimeout(sse.timeout().toMillis());
-		OutputStream out = response.getOutputStream();
+		ServletOutputStream out = response.getOutputStream();
 		// the headers and the retry field go out now, on this thread, before any
 		// delivery can write
 		out.write(("retry: " + sse.retry().toMillis() + "\n\n").getBytes(StandardCharsets.US_ASCII));
@@ -109,6 +109,9 @@ public class SseStreams implements SmartLifecycle {
 			}
 
 		});
+		// from here on the stream is non-blocking: a client that stops reading costs a
+		// bounded buffer, never a thread
+		out.setWriteListener(connection);
 		Subscription subscription = this.broker.subscribe(room, lastEventId, connection);
 		connection.attach(subscription, () -> {
 			if (this.open.remove(connection)) {
