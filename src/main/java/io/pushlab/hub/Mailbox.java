@@ -3,6 +3,8 @@ package io.pushlab.hub;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -39,6 +41,18 @@ public final class Mailbox<T> {
 
 	}
 
+	/**
+	 * Starts writing every item that is waiting, in order, without blocking: the mailbox
+	 * hands over the next batch only when the returned stage completes (exceptionally:
+	 * the write failed). No thread waits meanwhile.
+	 */
+	@FunctionalInterface
+	public interface AsyncBatchWriter<T> {
+
+		CompletionStage<?> write(List<T> items) throws Exception;
+
+	}
+
 	/** Most items handed to a {@link BatchWriter} in one call. */
 	static final int MAX_BATCH = 256;
 
@@ -63,7 +77,10 @@ public final class Mailbox<T> {
 
 	private final Executor executor;
 
-	private final BatchWriter<T> writer;
+	private final AsyncBatchWriter<T> writer;
+
+	/** The drain's outstanding work count while it waits for an asynchronous write. */
+	private int suspendedMissed;
 
 	private final Consumer<CloseReason> onClose;
 
@@ -93,8 +110,32 @@ public final class Mailbox<T> {
 		return new Mailbox<>(capacity, executor, writer, onClose, true);
 	}
 
+	/**
+	 * A mailbox whose writer takes everything waiting at once and writes it
+	 * asynchronously: a connection whose client stops reading holds no thread.
+	 * @param <T> what is written
+	 * @param capacity most items waiting before the mailbox closes as overflowed
+	 * @param executor lends threads to start the writes
+	 * @param writer starts writing a batch of items, in order
+	 * @param onClose told once why the mailbox closed, on the executor
+	 * @return the mailbox
+	 */
+	public static <T> Mailbox<T> batchingAsync(int capacity, Executor executor, AsyncBatchWriter<T> writer,
+			Consumer<CloseReason> onClose) {
+		return new Mailbox<>(capacity, executor, writer, onClose);
+	}
+
 	private Mailbox(int capacity, Executor executor, BatchWriter<T> writer, Consumer<CloseReason> onClose,
 			boolean batching) {
+		this(capacity, executor, (AsyncBatchWriter<T>) (items) -> {
+			writer.write(items);
+			return DONE;
+		}, onClose);
+	}
+
+	private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+	private Mailbox(int capacity, Executor executor, AsyncBatchWriter<T> writer, Consumer<CloseReason> onClose) {
 		// a linked queue costs nothing while idle: an array of capacity slots would cost
 		// 8 KB per idle SSE connection (capacity 2000)
 		this.capacity = capacity;
@@ -181,7 +222,11 @@ public final class Mailbox<T> {
 	}
 
 	private void drain() {
-		int missed = 1;
+		drain(1);
+	}
+
+	private void drain(int missedSoFar) {
+		int missed = missedSoFar;
 		do {
 			List<T> batch = take();
 			while (!batch.isEmpty()) {
@@ -189,10 +234,26 @@ public final class Mailbox<T> {
 					this.queue.clear();
 					break;
 				}
+				CompletableFuture<?> written;
 				try {
-					this.writer.write(batch);
+					written = this.writer.write(batch).toCompletableFuture();
 				}
 				catch (Exception ex) {
+					written = CompletableFuture.failedFuture(ex);
+				}
+				if (!written.isDone()) {
+					// the write goes on without a thread: resume when it is done, keeping
+					// the work count so no other drain starts meanwhile
+					this.suspendedMissed = missed;
+					written.whenComplete((result, ex) -> {
+						if (ex != null) {
+							closeFor(CloseReason.WRITE_FAILED);
+						}
+						runAsync(() -> drain(this.suspendedMissed));
+					});
+					return;
+				}
+				if (written.isCompletedExceptionally()) {
 					closeFor(CloseReason.WRITE_FAILED);
 				}
 				batch = take();
