@@ -3,8 +3,6 @@ package io.pushlab.hub;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -41,18 +39,6 @@ public final class Mailbox<T> {
 
 	}
 
-	/**
-	 * Starts writing every item that is waiting, in order, without blocking: the mailbox
-	 * hands over the next batch only when the returned stage completes (exceptionally:
-	 * the write failed). No thread waits meanwhile.
-	 */
-	@FunctionalInterface
-	public interface AsyncBatchWriter<T> {
-
-		CompletionStage<?> write(List<T> items) throws Exception;
-
-	}
-
 	/** Most items handed to a {@link BatchWriter} in one call. */
 	static final int MAX_BATCH = 256;
 
@@ -77,10 +63,7 @@ public final class Mailbox<T> {
 
 	private final Executor executor;
 
-	private final AsyncBatchWriter<T> writer;
-
-	/** The drain's outstanding work count while it waits for an asynchronous write. */
-	private int suspendedMissed;
+	private final BatchWriter<T> writer;
 
 	private final Consumer<CloseReason> onClose;
 
@@ -110,32 +93,8 @@ public final class Mailbox<T> {
 		return new Mailbox<>(capacity, executor, writer, onClose, true);
 	}
 
-	/**
-	 * A mailbox whose writer takes everything waiting at once and writes it
-	 * asynchronously: a connection whose client stops reading holds no thread.
-	 * @param <T> what is written
-	 * @param capacity most items waiting before the mailbox closes as overflowed
-	 * @param executor lends threads to start the writes
-	 * @param writer starts writing a batch of items, in order
-	 * @param onClose told once why the mailbox closed, on the executor
-	 * @return the mailbox
-	 */
-	public static <T> Mailbox<T> batchingAsync(int capacity, Executor executor, AsyncBatchWriter<T> writer,
-			Consumer<CloseReason> onClose) {
-		return new Mailbox<>(capacity, executor, writer, onClose);
-	}
-
 	private Mailbox(int capacity, Executor executor, BatchWriter<T> writer, Consumer<CloseReason> onClose,
 			boolean batching) {
-		this(capacity, executor, (AsyncBatchWriter<T>) (items) -> {
-			writer.write(items);
-			return DONE;
-		}, onClose);
-	}
-
-	private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
-
-	private Mailbox(int capacity, Executor executor, AsyncBatchWriter<T> writer, Consumer<CloseReason> onClose) {
 		// a linked queue costs nothing while idle: an array of capacity slots would cost
 		// 8 KB per idle SSE connection (capacity 2000)
 		this.capacity = capacity;
@@ -222,11 +181,7 @@ public final class Mailbox<T> {
 	}
 
 	private void drain() {
-		drain(1);
-	}
-
-	private void drain(int missedSoFar) {
-		int missed = missedSoFar;
+		int missed = 1;
 		do {
 			List<T> batch = take();
 			while (!batch.isEmpty()) {
@@ -234,26 +189,10 @@ public final class Mailbox<T> {
 					this.queue.clear();
 					break;
 				}
-				CompletableFuture<?> written;
 				try {
-					written = this.writer.write(batch).toCompletableFuture();
+					this.writer.write(batch);
 				}
 				catch (Exception ex) {
-					written = CompletableFuture.failedFuture(ex);
-				}
-				if (!written.isDone()) {
-					// the write goes on without a thread: resume when it is done, keeping
-					// the work count so no other drain starts meanwhile
-					this.suspendedMissed = missed;
-					written.whenComplete((result, ex) -> {
-						if (ex != null) {
-							closeFor(CloseReason.WRITE_FAILED);
-						}
-						runAsync(() -> drain(this.suspendedMissed));
-					});
-					return;
-				}
-				if (written.isCompletedExceptionally()) {
 					closeFor(CloseReason.WRITE_FAILED);
 				}
 				batch = take();

@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 import io.pushlab.hub.Mailbox;
 import io.pushlab.stats.Technique;
@@ -28,12 +26,11 @@ import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorato
 /**
  * One open chat connection on this instance: its user, the owner of its name, the rooms
  * it has joined and its rate limit. Sending never blocks the caller: frames go, in order,
- * through a bounded {@link Mailbox} to one writer at a time, which sends them through the
- * container's asynchronous endpoint (no thread waits on a client that stops reading), or
- * through the {@link ConcurrentWebSocketSessionDecorator} where that is not available. A
- * connection that falls {@code send-buffer-size} bytes behind, or whose write fails or
- * outlasts {@code send-time-limit}, is closed with 1008 and costs no one else anything.
- * Room memberships change under this object's monitor.
+ * through a bounded {@link Mailbox} to one writer at a time on the delivery executor,
+ * which writes through a {@link ConcurrentWebSocketSessionDecorator}. A connection that
+ * falls {@code send-buffer-size} bytes behind, or whose write fails or outlasts
+ * {@code send-time-limit}, is closed with 1008 and costs no one else anything. Room
+ * memberships change under this object's monitor.
  */
 final class ChatConnection {
 
@@ -61,12 +58,6 @@ final class ChatConnection {
 	 * The container's endpoint of this session, for batching; null when not available.
 	 */
 	private final RemoteEndpoint.Basic remote;
-
-	/**
-	 * The container's asynchronous endpoint: text frames are sent through it, so a client
-	 * that stops reading holds no delivery thread; null when not available.
-	 */
-	private final RemoteEndpoint.Async asyncRemote;
 
 	private final AtomicLong pendingBytes = new AtomicLong();
 
@@ -101,23 +92,14 @@ final class ChatConnection {
 		this.stats = stats;
 		int capacity = (int) Math.max(64, this.maxPendingBytes / 32);
 		this.remote = basicRemote(session);
-		this.asyncRemote = asyncRemote(session);
-		Consumer<Mailbox.CloseReason> onClose = (reason) -> {
+		this.mailbox = Mailbox.batching(capacity, executor, this::write, (reason) -> {
 			if (reason == Mailbox.CloseReason.WRITE_FAILED) {
 				closeQuietly(WRITE_FAILED);
 			}
 			else if (reason == Mailbox.CloseReason.OVERFLOW || this.overflowed) {
 				closeQuietly(TOO_SLOW);
 			}
-		};
-		if (this.asyncRemote != null) {
-			// a send the client does not take within send-time-limit fails the connection
-			this.asyncRemote.setSendTimeout(session.getSendTimeLimit());
-			this.mailbox = Mailbox.batchingAsync(capacity, executor, this::writeAsync, onClose);
-		}
-		else {
-			this.mailbox = Mailbox.batching(capacity, executor, this::write, onClose);
-		}
+		});
 	}
 
 	String id() {
@@ -204,84 +186,6 @@ final class ChatConnection {
 		if (outgoing.message() instanceof TextMessage) {
 			this.stats.sent(Technique.WEBSOCKET, outgoing.messages(), outgoing.bytes());
 		}
-	}
-
-	/**
-	 * Sends a batch through the container's asynchronous endpoint, one frame after the
-	 * other: the next frame starts when the previous one is written, on whichever thread
-	 * the container reports that on. Pings go through the session (they are sent only
-	 * when nothing else waits).
-	 * @return completes when the whole batch is written, exceptionally when a send failed
-	 * or timed out
-	 */
-	private CompletableFuture<Void> writeAsync(List<Outgoing> batch) {
-		CompletableFuture<Void> done = new CompletableFuture<>();
-		sendFrom(batch, 0, done);
-		return done;
-	}
-
-	private void sendFrom(List<Outgoing> batch, int first, CompletableFuture<Void> done) {
-		int i = first;
-		while (i < batch.size()) {
-			Outgoing outgoing = batch.get(i);
-			if (!(outgoing.message() instanceof TextMessage text)) {
-				try {
-					write(outgoing);
-				}
-				catch (IOException | RuntimeException ex) {
-					done.completeExceptionally(ex);
-					return;
-				}
-				i++;
-				continue;
-			}
-			CompletableFuture<Void> sent = new CompletableFuture<>();
-			try {
-				this.asyncRemote.sendText(text.getPayload(), (result) -> {
-					this.pendingBytes.addAndGet(-outgoing.bytes());
-					if (result.isOK()) {
-						this.stats.sent(Technique.WEBSOCKET, outgoing.messages(), outgoing.bytes());
-						sent.complete(null);
-					}
-					else {
-						sent.completeExceptionally(result.getException());
-					}
-				});
-			}
-			catch (RuntimeException ex) {
-				this.pendingBytes.addAndGet(-outgoing.bytes());
-				done.completeExceptionally(ex);
-				return;
-			}
-			if (!sent.isDone()) {
-				int next = i + 1;
-				sent.whenComplete((result, ex) -> {
-					if (ex != null) {
-						done.completeExceptionally(ex);
-					}
-					else {
-						sendFrom(batch, next, done);
-					}
-				});
-				return;
-			}
-			if (sent.isCompletedExceptionally()) {
-				sent.whenComplete((result, ex) -> done.completeExceptionally(ex));
-				return;
-			}
-			i++;
-		}
-		done.complete(null);
-	}
-
-	private static RemoteEndpoint.Async asyncRemote(ConcurrentWebSocketSessionDecorator session) {
-		if (session.getDelegate() instanceof NativeWebSocketSession nativeSession) {
-			Session container = nativeSession.getNativeSession(Session.class);
-			if (container != null) {
-				return container.getAsyncRemote();
-			}
-		}
-		return null;
 	}
 
 	private static RemoteEndpoint.Basic basicRemote(ConcurrentWebSocketSessionDecorator session) {

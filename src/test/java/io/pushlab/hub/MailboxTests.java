@@ -2,7 +2,6 @@ package io.pushlab.hub;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -96,64 +95,6 @@ class MailboxTests {
 			assertThat(written.get(i)).isEqualTo(i);
 		}
 		assertThat(batches).as("the 100 items that waited went out together").hasSizeLessThanOrEqualTo(2);
-	}
-
-	@Test
-	void anAsynchronousWriteThatNeverCompletesHoldsNoThreadAndOrderIsKept() {
-		ExecutorService one = Executors.newSingleThreadExecutor();
-		try {
-			List<CompletableFuture<Void>> stuckWrites = new CopyOnWriteArrayList<>();
-			AtomicReference<Mailbox.CloseReason> stuckReason = new AtomicReference<>();
-			Mailbox<Integer> stuck = Mailbox.batchingAsync(100, one, (items) -> {
-				CompletableFuture<Void> never = new CompletableFuture<>();
-				stuckWrites.add(never);
-				return never;
-			}, stuckReason::set);
-			List<Integer> written = new CopyOnWriteArrayList<>();
-			List<CompletableFuture<Void>> pending = new CopyOnWriteArrayList<>();
-			Mailbox<Integer> healthy = Mailbox.batchingAsync(10_000, one, (items) -> {
-				CompletableFuture<Void> done = new CompletableFuture<>();
-				pending.add(done);
-				// completes later, on another thread, like a container's write callback
-				CompletableFuture.runAsync(() -> {
-					written.addAll(items);
-					done.complete(null);
-				});
-				return done;
-			}, (reason) -> {
-			});
-			stuck.offer(0);
-			await().atMost(Duration.ofSeconds(5)).until(() -> stuckWrites.size() == 1);
-			for (int i = 0; i < 2_000; i++) {
-				healthy.offer(i);
-				stuck.offer(i);
-			}
-			// the executor's only thread is free: the stuck mailbox waits without it
-			await().atMost(Duration.ofSeconds(10)).until(() -> written.size() == 2_000);
-			for (int i = 0; i < 2_000; i++) {
-				assertThat(written.get(i)).isEqualTo(i);
-			}
-			assertThat(stuckWrites).hasSize(1);
-			// and the stuck one, 100 behind, closed as overflowed
-			await().atMost(Duration.ofSeconds(5)).untilAtomic(stuckReason, org.hamcrest.Matchers.notNullValue());
-			assertThat(stuckReason.get()).isEqualTo(Mailbox.CloseReason.OVERFLOW);
-		}
-		finally {
-			one.shutdownNow();
-		}
-	}
-
-	@Test
-	void anAsynchronousWriteThatFailsClosesTheMailbox() {
-		AtomicReference<Mailbox.CloseReason> reason = new AtomicReference<>();
-		Mailbox<Integer> mailbox = Mailbox.batchingAsync(100, this.executor,
-				(items) -> CompletableFuture.supplyAsync(() -> {
-					throw new IllegalStateException("peer gone");
-				}), reason::set);
-		mailbox.offer(1);
-		await().atMost(Duration.ofSeconds(5)).untilAtomic(reason, org.hamcrest.Matchers.notNullValue());
-		assertThat(reason.get()).isEqualTo(Mailbox.CloseReason.WRITE_FAILED);
-		assertThat(mailbox.offer(2)).isFalse();
 	}
 
 }
