@@ -83,13 +83,29 @@ public class HubConfiguration {
 	}
 
 	/**
-	 * The writers of SSE and WebSocket connections. Each connection writes in order
-	 * through its own {@code Mailbox}; this pool only lends threads for the writes.
+	 * The writers of SSE connections. Each connection writes in order through its own
+	 * {@code Mailbox}; this pool only lends threads for the writes, which never block.
 	 * @param properties the settings
 	 * @return the executor
 	 */
 	@Bean(destroyMethod = "shutdown")
 	ExecutorService deliveryExecutor(PushLabProperties properties) {
+		return deliveryPool(properties, "pushlab-delivery-");
+	}
+
+	/**
+	 * The writers of WebSocket connections, a pool of their own: a WebSocket send blocks
+	 * while its client's socket is full (up to {@code send-time-limit}), and clients
+	 * stuck that way must never delay an SSE stream.
+	 * @param properties the settings
+	 * @return the executor
+	 */
+	@Bean(destroyMethod = "shutdown")
+	ExecutorService websocketDeliveryExecutor(PushLabProperties properties) {
+		return deliveryPool(properties, "pushlab-ws-delivery-");
+	}
+
+	private static ExecutorService deliveryPool(PushLabProperties properties, String prefix) {
 		if (properties.delivery().virtualThreads()) {
 			try {
 				ExecutorService virtual = (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor")
@@ -103,7 +119,7 @@ public class HubConfiguration {
 		}
 		int threads = properties.delivery().threads();
 		ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-				new LinkedBlockingQueue<>(), namedDaemonThreads("pushlab-delivery-"));
+				new LinkedBlockingQueue<>(), namedDaemonThreads(prefix));
 		executor.allowCoreThreadTimeOut(true);
 		return executor;
 	}

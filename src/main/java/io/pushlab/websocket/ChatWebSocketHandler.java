@@ -71,7 +71,7 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 
 	ChatWebSocketHandler(Broker broker, Presence presence, NameRegistry names, PrivateChannel privateChannel,
 			ChatSessions sessions, ClientFrames clientFrames, ServerFrames serverFrames,
-			@Qualifier("deliveryExecutor") ExecutorService executor, TechniqueStats stats, Clock clock,
+			@Qualifier("websocketDeliveryExecutor") ExecutorService executor, TechniqueStats stats, Clock clock,
 			PushLabProperties properties) {
 		this.broker = broker;
 		this.presence = presence;

@@ -1,0 +1,84 @@
+package io.pushlab.websocket;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.pushlab.support.Api;
+import io.pushlab.support.SseClient;
+import io.pushlab.support.SseClient.Event;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.test.context.ActiveProfiles;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * WebSocket sends block while a client's socket is full, up to send-time-limit (here 30
+ * s). More such clients than delivery threads, in a room an SSE stream also follows: the
+ * SSE stream must still get every message at once, because WebSocket connections write on
+ * a pool of their own. With one shared pool it waited for the stuck sends.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "pushlab.delivery.threads=2", "pushlab.websocket.max-messages-per-second=0",
+				"pushlab.websocket.send-buffer-size=262144", "pushlab.websocket.send-time-limit=30s" })
+@ActiveProfiles("test")
+class StuckWebSocketClientsTests {
+
+	static final int MESSAGES = 1000;
+
+	@TestConfiguration(proxyBeanMethods = false)
+	static class SmallSocketBuffers {
+
+		@Bean
+		TomcatConnectorCustomizer smallSendBuffer() {
+			return (connector) -> connector.setProperty("socket.txBufSize", "32768");
+		}
+
+	}
+
+	@LocalServerPort
+	int port;
+
+	@Test
+	void webSocketClientsThatStopReadingDoNotDelayAnSseStream() throws Exception {
+		String room = "stuck-ws";
+		Api api = new Api(this.port);
+		List<ChatClient> stuck = new ArrayList<>();
+		try (ChatClient watcher = ChatClient.connect(this.port, "watcher");
+				SseClient stream = SseClient.connect(api.uri("/api/rooms/" + room + "/events"), null)) {
+			watcher.join(room);
+			for (int i = 0; i < 6; i++) {
+				ChatClient client = ChatClient.connect(HttpClient.newHttpClient(), this.port, "stuck" + i, Map.of(),
+						false);
+				stuck.add(client);
+				client.join(room);
+			}
+			watcher.awaitPresence(room, "stuck0", "stuck1", "stuck2", "stuck3", "stuck4", "stuck5", "watcher");
+
+			String text = "x".repeat(1500);
+			for (int i = 1; i <= MESSAGES; i++) {
+				api.publish(room, "alice", text);
+			}
+			// a shared pool would keep both threads in stuck WebSocket sends for 30 s
+			// each
+			List<Event> received = stream.nextMessages(MESSAGES, Duration.ofSeconds(20));
+			assertThat(received).hasSize(MESSAGES);
+			assertThat(received.get(MESSAGES - 1).id()).isEqualTo(Integer.toString(MESSAGES));
+		}
+		finally {
+			for (ChatClient client : stuck) {
+				client.close();
+			}
+		}
+	}
+
+}
