@@ -46,15 +46,10 @@ final class SseConnection implements Subscriber, WriteListener {
 	private final int capacity;
 
 	/**
-	 * What the client's socket could not take yet (shared frame bytes, not copies);
+	 * What the client's socket could not take yet (the shared frames, not copies);
 	 * guarded by {@link #writing}.
 	 */
-	private final List<byte[]> pending = new ArrayList<>(0);
-
-	/** Frames and messages in {@link #pending}; guarded by {@link #writing}. */
-	private int pendingFrames;
-
-	private int pendingMessages;
+	private final List<Frame> pending = new ArrayList<>(0);
 
 	private final Mailbox<Frame> mailbox;
 
@@ -98,10 +93,36 @@ final class SseConnection implements Subscriber, WriteListener {
 	/**
 	 * Writes what is waiting with one write: the same pre-encoded bytes, joined when the
 	 * stream has fallen behind. Never blocks: the output stream is in non-blocking mode;
-	 * when the client's socket cannot take more, the bytes wait here (bounded) and
+	 * when the client's socket cannot take more, the frames wait here (bounded) and
 	 * {@link #onWritePossible()} sends them when the container says it can.
 	 */
 	private void write(List<Frame> frames) throws IOException {
+		this.writing.lock();
+		try {
+			if (this.finished) {
+				throw new IOException("stream already completed");
+			}
+			if (!this.pending.isEmpty() || !this.out.isReady()) {
+				// the client is not keeping up: hold the frames until it is, within the
+				// mailbox's bound for what waits here and there together
+				this.pending.addAll(frames);
+				if (this.pending.size() + this.mailbox.backlog() > this.capacity) {
+					throw new IOException("the client fell " + this.pending.size() + " events behind");
+				}
+				return;
+			}
+			send(frames);
+		}
+		finally {
+			this.writing.unlock();
+		}
+		if (this.finishing) {
+			finish();
+		}
+	}
+
+	/** Writes the frames as one array and flushes if the stream stays ready. */
+	private void send(List<Frame> frames) throws IOException {
 		byte[] bytes;
 		int messages = 0;
 		if (frames.size() == 1) {
@@ -121,81 +142,28 @@ final class SseConnection implements Subscriber, WriteListener {
 				messages += frame.message() ? 1 : 0;
 			}
 		}
-		this.writing.lock();
-		try {
-			if (this.finished) {
-				throw new IOException("stream already completed");
-			}
-			if (!this.pending.isEmpty() || !this.out.isReady()) {
-				// the client is not keeping up: hold the bytes until it is
-				this.pendingFrames += frames.size();
-				// the same bound as the mailbox's: what waits here and there together
-				if (this.pendingFrames + this.mailbox.backlog() > this.capacity) {
-					throw new IOException("the client fell " + this.pendingFrames + " events behind");
-				}
-				this.pending.add(bytes);
-				this.pendingMessages += messages;
-				return;
-			}
-			send(bytes);
-		}
-		finally {
-			this.writing.unlock();
-		}
-		this.stats.sent(Technique.SSE, messages, bytes.length);
-		if (this.finishing) {
-			finish();
-		}
-	}
-
-	private static byte[] join(List<byte[]> parts) {
-		if (parts.size() == 1) {
-			return parts.get(0);
-		}
-		int length = 0;
-		for (byte[] part : parts) {
-			length += part.length;
-		}
-		byte[] bytes = new byte[length];
-		int offset = 0;
-		for (byte[] part : parts) {
-			System.arraycopy(part, 0, bytes, offset, part.length);
-			offset += part.length;
-		}
-		return bytes;
-	}
-
-	/** Writes and flushes, if the stream stays ready; holding {@link #writing}. */
-	private void send(byte[] bytes) throws IOException {
 		this.out.write(bytes);
 		if (this.out.isReady()) {
 			this.out.flush();
 		}
 		// else the container writes (and flushes) the rest itself, then calls
 		// onWritePossible
+		this.stats.sent(Technique.SSE, messages, bytes.length);
 	}
 
 	/** The container can take more: sends what waited. Runs on a container thread. */
 	@Override
 	public void onWritePossible() throws IOException {
-		byte[] bytes = null;
-		int messages = 0;
 		this.writing.lock();
 		try {
 			if (!this.finished && !this.pending.isEmpty() && this.out.isReady()) {
-				bytes = join(this.pending);
-				messages = this.pendingMessages;
+				List<Frame> frames = new ArrayList<>(this.pending);
 				this.pending.clear();
-				this.pendingFrames = 0;
-				this.pendingMessages = 0;
-				send(bytes);
+				send(frames);
 			}
 		}
 		finally {
 			this.writing.unlock();
-		}
-		if (bytes != null) {
-			this.stats.sent(Technique.SSE, messages, bytes.length);
 		}
 		if (this.finishing) {
 			finish();
@@ -208,9 +176,9 @@ final class SseConnection implements Subscriber, WriteListener {
 	}
 
 	/**
-	 * Completes the async request, once, never in the middle of a write: when a write is
-	 * in progress (possibly stuck on a slow client) the writer completes the request as
-	 * soon as its write returns, and this thread does not wait for it.
+	 * Completes the async request, once, never in the middle of a write, and never
+	 * waiting: when a write is in progress (on a delivery or a container thread) the
+	 * writer completes the request as soon as its write returns.
 	 */
 	void finish() {
 		this.finishing = true;
