@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.pushlab.stats.Technique;
 import org.HdrHistogram.Histogram;
@@ -107,20 +108,11 @@ final class LoadRun {
 					this.options.payload(), this.tracker);
 			this.publisher = publisher;
 			long publishStart = System.nanoTime();
-			CompletableFuture<Void> answered = publisher.run(this.options.rate());
-			try {
-				answered.get(60, TimeUnit.SECONDS);
-			}
-			catch (TimeoutException | java.util.concurrent.ExecutionException ex) {
-				// counted as failures below
-			}
+			awaitAnswers(publisher.run(this.options.rate()));
 
 			this.phase.set("draining");
 			long expected = (long) this.connected.get() * publisher.accepted.get();
-			long drainDeadline = System.nanoTime() + this.options.drain().toNanos();
-			while (this.tracker.unique.sum() < expected && System.nanoTime() < drainDeadline) {
-				TimeUnit.MILLISECONDS.sleep(20);
-			}
+			awaitDeliveries(this.tracker.unique, expected);
 			long lastArrival = this.tracker.lastArrival.get();
 			this.phase.set("done");
 			for (LoadClient client : clients) {
@@ -162,21 +154,30 @@ final class LoadRun {
 		long bytes = this.tracker.bytes.sum();
 		Publisher warm = new Publisher(controlHttp, this.options.target(), this.tag, this.tag, this.options.payload(),
 				this.tracker);
-		try {
-			warm.run(0, this.options.warmup(), this.options.rate()).get(60, TimeUnit.SECONDS);
-		}
-		catch (TimeoutException | java.util.concurrent.ExecutionException ex) {
-			// a warm-up message that failed is simply not waited for
-		}
-		long expected = (long) this.connected.get() * warm.accepted.get();
-		long deadline = System.nanoTime() + this.options.drain().toNanos();
-		while (this.tracker.warmupDelivered.sum() < expected && System.nanoTime() < deadline) {
-			TimeUnit.MILLISECONDS.sleep(20);
-		}
+		awaitAnswers(warm.run(0, this.options.warmup(), this.options.rate()));
+		awaitDeliveries(this.tracker.warmupDelivered, (long) this.connected.get() * warm.accepted.get());
 		ServerMetrics.Sample measuredFrom = metrics.sample();
 		this.peak = max(this.peak, measuredFrom);
 		return new Warmup(this.tracker.requests.sum() - requests, this.tracker.bytes.sum() - bytes, measuredFrom,
 				measuredFrom.cpuSeconds() - idle.cpuSeconds());
+	}
+
+	/** Waits (bounded) for every publish to be answered; failures are counted. */
+	private static void awaitAnswers(CompletableFuture<Void> answered) throws InterruptedException {
+		try {
+			answered.get(60, TimeUnit.SECONDS);
+		}
+		catch (TimeoutException | java.util.concurrent.ExecutionException ex) {
+			// counted as publish failures; their messages are not waited for
+		}
+	}
+
+	/** Waits until {@code delivered} reaches {@code expected}, at most the drain time. */
+	private void awaitDeliveries(LongAdder delivered, long expected) throws InterruptedException {
+		long deadline = System.nanoTime() + this.options.drain().toNanos();
+		while (delivered.sum() < expected && System.nanoTime() < deadline) {
+			TimeUnit.MILLISECONDS.sleep(20);
+		}
 	}
 
 	private void connectAll(LoadClient.Context context, List<LoadClient> clients) throws InterruptedException {
