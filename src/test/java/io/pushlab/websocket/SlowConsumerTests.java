@@ -10,11 +10,9 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
-import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ActiveProfiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,19 +29,10 @@ import static org.awaitility.Awaitility.await;
 		properties = { "pushlab.websocket.max-messages-per-second=0", "pushlab.websocket.send-buffer-size=262144",
 				"pushlab.websocket.send-time-limit=3s" })
 @ActiveProfiles("test")
+@Import(SmallSendBuffer.class)
 class SlowConsumerTests {
 
 	static final int MESSAGES = 2000;
-
-	@TestConfiguration(proxyBeanMethods = false)
-	static class SmallSocketBuffers {
-
-		@Bean
-		TomcatConnectorCustomizer smallSendBuffer() {
-			return (connector) -> connector.setProperty("socket.txBufSize", "32768");
-		}
-
-	}
 
 	@LocalServerPort
 	int port;

@@ -13,10 +13,8 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
-import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ActiveProfiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,19 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 		properties = { "pushlab.delivery.threads=2", "pushlab.websocket.max-messages-per-second=0",
 				"pushlab.websocket.send-buffer-size=262144", "pushlab.websocket.send-time-limit=30s" })
 @ActiveProfiles("test")
+@Import(SmallSendBuffer.class)
 class StuckWebSocketClientsTests {
 
 	static final int MESSAGES = 1000;
-
-	@TestConfiguration(proxyBeanMethods = false)
-	static class SmallSocketBuffers {
-
-		@Bean
-		TomcatConnectorCustomizer smallSendBuffer() {
-			return (connector) -> connector.setProperty("socket.txBufSize", "32768");
-		}
-
-	}
 
 	@LocalServerPort
 	int port;
