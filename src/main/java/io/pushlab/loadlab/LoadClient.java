@@ -5,7 +5,7 @@ import java.net.http.HttpClient;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 
-import io.pushlab.stats.Technique;
+import io.pushlab.technique.Technique;
 
 /**
  * One simulated receiver of one technique. It connects without blocking a thread, then

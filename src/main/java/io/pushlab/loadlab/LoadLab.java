@@ -11,7 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.pushlab.stats.Technique;
+import io.pushlab.technique.Technique;
 
 /**
  * The load generator: {@code java -jar pushlab.jar loadlab [options]}. Runs each chosen

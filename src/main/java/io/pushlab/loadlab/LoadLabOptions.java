@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import io.pushlab.stats.Technique;
+import io.pushlab.technique.Technique;
 
 /**
  * The load lab's command line, parsed and checked: every value is in range once an

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
-import io.pushlab.stats.Technique;
+import io.pushlab.technique.Technique;
 import org.HdrHistogram.Histogram;
 
 /**

@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.pushlab.config.PushLabProperties;
 import io.pushlab.hub.Broker;
 import io.pushlab.hub.MessageRules;
-import io.pushlab.stats.Technique;
+import io.pushlab.technique.Technique;
 import io.pushlab.stats.TechniqueStats;
 import io.pushlab.web.InvalidInputException;
 import io.pushlab.web.MessagesJson;

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import io.pushlab.hub.Broker;
 import io.pushlab.hub.MessageRules;
 import io.pushlab.hub.Slice;
-import io.pushlab.stats.Technique;
+import io.pushlab.technique.Technique;
 import io.pushlab.stats.TechniqueStats;
 import io.pushlab.web.InvalidInputException;
 import io.pushlab.web.MessagesJson;

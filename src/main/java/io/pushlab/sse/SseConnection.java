@@ -13,7 +13,7 @@ import io.pushlab.hub.Envelope;
 import io.pushlab.hub.Mailbox;
 import io.pushlab.hub.Subscriber;
 import io.pushlab.hub.Subscription;
-import io.pushlab.stats.Technique;
+import io.pushlab.technique.Technique;
 import io.pushlab.stats.TechniqueStats;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletOutputStream;

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.List;
 
 import io.pushlab.hub.MessageRules;
-import io.pushlab.stats.Technique;
+import io.pushlab.technique.Technique;
 import io.pushlab.stats.TechniqueStats;
 import io.pushlab.web.ApiExceptionHandler;
 import io.pushlab.web.InvalidInputException;

@@ -11,7 +11,7 @@ import java.util.concurrent.ScheduledFuture;
 import io.pushlab.config.PushLabProperties;
 import io.pushlab.hub.Broker;
 import io.pushlab.hub.Subscription;
-import io.pushlab.stats.Technique;
+import io.pushlab.technique.Technique;
 import io.pushlab.stats.TechniqueStats;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;

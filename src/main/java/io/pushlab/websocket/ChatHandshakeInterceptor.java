@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.pushlab.hub.MessageRules;
-import io.pushlab.stats.Technique;
+import io.pushlab.technique.Technique;
 import io.pushlab.stats.TechniqueStats;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;

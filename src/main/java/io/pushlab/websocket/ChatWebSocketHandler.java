@@ -13,7 +13,7 @@ import io.pushlab.hub.NameRegistry;
 import io.pushlab.hub.Presence;
 import io.pushlab.hub.PrivateChannel;
 import io.pushlab.hub.PrivateMessage;
-import io.pushlab.stats.Technique;
+import io.pushlab.technique.Technique;
 import io.pushlab.stats.TechniqueStats;
 
 import org.springframework.beans.factory.annotation.Qualifier;

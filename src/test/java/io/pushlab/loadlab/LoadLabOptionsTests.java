@@ -2,7 +2,7 @@ package io.pushlab.loadlab;
 
 import java.time.Duration;
 
-import io.pushlab.stats.Technique;
+import io.pushlab.technique.Technique;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

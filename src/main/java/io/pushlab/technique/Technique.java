@@ -1,4 +1,4 @@
-package io.pushlab.stats;
+package io.pushlab.technique;
 
 /** The four push techniques, by the name the contract and the meters use. */
 public enum Technique {
