@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Runs the load lab the way docs/benchmarks.md describes: the server pinned to core 0, the
+# generator to core 1, the server warmed up first, then each technique and size in turn.
+# Prints one summary line per run; the JSON and HTML reports stay in $OUT.
+#
+#   bench/run.sh [jar] [label]          env: SIZES="1000 5000" TECHNIQUES="sse websocket"
+#                                          MESSAGES=200 RATE=20 REPEAT=1 JAVA=java PORT=18080
+#                                          SERVER_OPTS="..." (extra server arguments)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAR=${1:-target/pushlab.jar}
+LABEL=${2:-$(basename "$JAR" .jar)}
+JAVA=${JAVA:-java}
+PORT=${PORT:-18080}
+SIZES=${SIZES:-1000 5000}
+TECHNIQUES=${TECHNIQUES:-sse websocket longpolling}
+MESSAGES=${MESSAGES:-200}
+RATE=${RATE:-20}
+REPEAT=${REPEAT:-1}
+WARM=${WARM:-1}
+OUT=${OUT:-loadlab-reports/$LABEL}
+mkdir -p "$OUT"
+ulimit -n 65536
+
+taskset -c 0 "$JAVA" -Xms1g -Xmx4g -XX:+UseShenandoahGC ${JVM_OPTS:-} -jar "$JAR" --server.port="$PORT" \
+  --pushlab.raw-websocket.port=0 --logging.level.root=WARN ${SERVER_OPTS:-} >"$OUT/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null' EXIT
+for _ in $(seq 1 120); do
+  curl -fs "http://127.0.0.1:$PORT/actuator/health" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+
+gen() {
+  taskset -c 1 java -Xmx2g -jar target/pushlab.jar loadlab --target "http://127.0.0.1:$PORT" --out "$OUT" --quiet "$@"
+}
+
+summary() {
+  python3 - "$1" "$2" <<'PY'
+import json, sys, glob, os
+files = sorted(glob.glob(os.path.join(sys.argv[1], 'loadlab-*.json')), key=os.path.getmtime)
+r = json.load(open(files[-1]))
+for run in r['runs']:
+    s = run.get('server', {})
+    d = max(run['delivered'], 1)
+    pub = s.get('publishCpuSeconds') or 0
+    gb = run.get('generatorBound')
+    print(f"{sys.argv[2]:>8} {run['technique']:>11} {run['clients']:>6} conn {run['connected']:>6} "
+          f"in {run['connectSeconds']:>6.2f}s lost {run['lost']:>6} dup {run['duplicates']} ooo {run['outOfOrder']} "
+          f"p50 {run['latencyMs']['p50']:>8.1f} p99 {run['latencyMs']['p99']:>8.1f} max {run['latencyMs']['max']:>8.1f} ms "
+          f"srv {pub*1e6/d:>6.1f} us/dlv gen {run['generatorCpuSeconds']:>5.1f}s/{run['runSeconds']:>5.1f}s"
+          + (" GENERATOR-BOUND" if gb else ""))
+PY
+}
+
+if [ "$WARM" = 1 ]; then
+  # unreported: 30 s of traffic so both JIT compilers have the hot paths
+  for t in $TECHNIQUES; do gen --technique "$t" --clients 1000 --messages 200 --rate 20 >/dev/null 2>&1 || true; done
+fi
+for n in $SIZES; do
+  for t in $TECHNIQUES; do
+    for i in $(seq 1 "$REPEAT"); do
+      gen --technique "$t" --clients "$n" --messages "$MESSAGES" --rate "$RATE" --connect-concurrency 500 \
+        >"$OUT/run-$t-$n-$i.txt" 2>&1 || true
+      summary "$OUT" "$LABEL"
+    done
+  done
+done
