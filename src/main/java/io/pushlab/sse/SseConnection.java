@@ -115,9 +115,11 @@ final class SseConnection implements Subscriber, WriteListener {
 		}
 		finally {
 			this.writing.unlock();
-		}
-		if (this.finishing) {
-			finish();
+			// on every way out, the early return included: a completion asked for
+			// while this write held the lock is carried out now, never lost
+			if (this.finishing) {
+				finish();
+			}
 		}
 	}
 
@@ -164,9 +166,9 @@ final class SseConnection implements Subscriber, WriteListener {
 		}
 		finally {
 			this.writing.unlock();
-		}
-		if (this.finishing) {
-			finish();
+			if (this.finishing) {
+				finish();
+			}
 		}
 	}
 
