@@ -113,22 +113,37 @@ public class RedisBroker implements Broker, MessageListener, SmartLifecycle {
 		}
 	}
 
+	/**
+	 * Replay then live, through {@link RoomFeed}: the registration buffers live messages
+	 * while the replay is read from Redis. When Redis is unreachable, a subscription that
+	 * wants the whole replay goes live at once and the sync delivers what it missed
+	 * later; one with a replay limit (a chat join's newest messages) cannot be caught up
+	 * that way, so it fails with {@link BrokerUnavailableException}.
+	 */
 	@Override
 	public Subscription subscribe(String room, long after, Subscriber subscriber) {
 		RoomFeed feed = this.feeds.computeIfAbsent(room, RoomFeed::new);
 		if (after < 0) {
 			return feed.register(subscriber, -1, false);
 		}
+		int limit = subscriber.replayLimit();
 		RoomFeed.Registration registration = feed.register(subscriber, after, true);
+		Slice replay;
 		try {
-			Slice replay = this.log.read(room, after, this.log.historySize());
-			remember(room, replay.last());
-			feed.finishReplay(registration, replay.messages(), replay.gap());
+			replay = (limit == Integer.MAX_VALUE) ? this.log.read(room, after, this.log.historySize())
+					: this.log.readNewest(room, after, limit);
 		}
 		catch (BrokerUnavailableException ex) {
+			if (limit != Integer.MAX_VALUE) {
+				registration.close();
+				throw ex;
+			}
 			// goes live now; the sync delivers what it missed once Redis answers again
-			feed.finishReplay(registration, List.of(), false);
+			feed.finishReplay(registration, List.of(), false, after);
+			return registration;
 		}
+		remember(room, replay.last());
+		feed.finishReplay(registration, replay.messages(), replay.gap(), replay.last());
 		return registration;
 	}
 

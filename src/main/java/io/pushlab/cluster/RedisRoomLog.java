@@ -1,6 +1,7 @@
 package io.pushlab.cluster;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 import io.pushlab.hub.BrokerUnavailableException;
@@ -63,6 +64,25 @@ class RedisRoomLog {
 	private static final RedisScript<List> READ = RedisScript.of("""
 			local out = { redis.call('GET', KEYS[1]) or '0' }
 			local entries = redis.call('XRANGE', KEYS[2], ARGV[1] .. '-0', '+', 'COUNT', ARGV[2])
+			for _, entry in ipairs(entries) do
+				local fields = entry[2]
+				for i = 1, #fields, 2 do
+					if fields[i] == 'json' then
+						out[#out + 1] = fields[i + 1]
+					end
+				end
+			end
+			return out
+			""", List.class);
+
+	/**
+	 * KEYS: sequence, log. ARGV: first id wanted, most entries. Returns the room's last
+	 * id, then the JSON of the newest entries from the first id on, newest first.
+	 */
+	@SuppressWarnings("rawtypes")
+	private static final RedisScript<List> READ_NEWEST = RedisScript.of("""
+			local out = { redis.call('GET', KEYS[1]) or '0' }
+			local entries = redis.call('XREVRANGE', KEYS[2], '+', ARGV[1] .. '-0', 'COUNT', ARGV[2])
 			for _, entry in ipairs(entries) do
 				local fields = entry[2]
 				for i = 1, #fields, 2 do
@@ -140,9 +160,30 @@ class RedisRoomLog {
 	 * retained
 	 */
 	Slice read(String room, long after, int limit) {
+		return read(READ, room, after, limit, false);
+	}
+
+	/**
+	 * Reads the newest retained messages after a cursor.
+	 * @param room the room
+	 * @param after only messages with a greater id
+	 * @param limit the most messages: the newest ones
+	 * @return the slice, oldest first; {@code gap} when messages after the cursor are not
+	 * in it (no longer retained, or beyond the limit)
+	 */
+	Slice readNewest(String room, long after, int limit) {
+		return read(READ_NEWEST, room, after, limit, true);
+	}
+
+	@SuppressWarnings("rawtypes")
+	private Slice read(RedisScript<List> script, String room, long after, int limit, boolean newestFirst) {
+		if (after == Long.MAX_VALUE || limit <= 0) {
+			long last = lastIds(List.of(room)).get(0);
+			return new Slice(room, List.of(), last, limit <= 0 && after < last);
+		}
 		List<?> result;
 		try {
-			result = this.redis.execute(READ, List.of(this.keys.sequence(room), this.keys.log(room)),
+			result = this.redis.execute(script, List.of(this.keys.sequence(room), this.keys.log(room)),
 					Long.toString(Math.max(0, after) + 1), Integer.toString(limit));
 		}
 		catch (DataAccessException ex) {
@@ -155,6 +196,9 @@ class RedisRoomLog {
 		List<Envelope> messages = new ArrayList<>(result.size() - 1);
 		for (int i = 1; i < result.size(); i++) {
 			messages.add(parse(String.valueOf(result.get(i))));
+		}
+		if (newestFirst) {
+			Collections.reverse(messages);
 		}
 		long first = messages.isEmpty() ? last + 1 : messages.get(0).id();
 		boolean gap = after >= 0 && first > after + 1 && last > after;

@@ -1,9 +1,9 @@
 package io.pushlab.cluster;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.pushlab.hub.Envelope;
@@ -11,11 +11,14 @@ import io.pushlab.hub.Subscriber;
 import io.pushlab.hub.Subscription;
 
 /**
- * One room's subscribers on this instance. Each registration remembers the last id it was
- * given and skips anything not newer, so a message that arrives twice (pub/sub and a
- * re-read of the log) is delivered once, and in id order. While a registration replays
- * history it buffers live messages, then flushes them after the replay. Deliveries happen
- * under the room's lock, one at a time; they are non-blocking hand-offs.
+ * One room's subscribers on this instance, and the Redis broker's one place for replay
+ * then live. Each registration remembers the last id it was given and skips anything not
+ * newer, so a message that arrives twice (pub/sub and a re-read of the log) is delivered
+ * once, and in id order. While a registration's replay is read from Redis it buffers live
+ * messages; {@link #finishReplay} hands over the replay, then what arrived meanwhile.
+ * Deliveries happen under the room's lock, one at a time; they are non-blocking
+ * hand-offs. The registrations are a copy-on-write array, so one that closes during a
+ * dispatch (from any thread, even from inside a delivery) leaves without waiting.
  */
 final class RoomFeed {
 
@@ -23,7 +26,7 @@ final class RoomFeed {
 
 	private final ReentrantLock lock = new ReentrantLock();
 
-	private final Set<Registration> registrations = new LinkedHashSet<>();
+	private final AtomicReference<Registration[]> registrations = new AtomicReference<>(new Registration[0]);
 
 	RoomFeed(String room) {
 		this.room = room;
@@ -43,40 +46,51 @@ final class RoomFeed {
 	 */
 	Registration register(Subscriber subscriber, long after, boolean replaying) {
 		Registration registration = new Registration(subscriber, after, replaying);
-		this.lock.lock();
-		try {
-			this.registrations.add(registration);
+		Registration[] current;
+		Registration[] next;
+		do {
+			current = this.registrations.get();
+			next = Arrays.copyOf(current, current.length + 1);
+			next[current.length] = registration;
 		}
-		finally {
-			this.lock.unlock();
-		}
+		while (!this.registrations.compareAndSet(current, next));
 		return registration;
 	}
 
 	/**
-	 * Delivers the replay, then what arrived live meanwhile, and switches the
-	 * registration to live delivery.
+	 * Hands over the replay, then what arrived live meanwhile and is newer, and switches
+	 * the registration to live delivery.
 	 * @param registration a registration made with {@code replaying}
 	 * @param replay the retained messages after its cursor, oldest first
-	 * @param gap whether the replay could not go back as far as the cursor
+	 * @param gap whether messages after the cursor are missing from the replay
+	 * @param last the room's newest id when the replay was read: everything up to it
+	 * counts as handed over
 	 */
-	void finishReplay(Registration registration, List<Envelope> replay, boolean gap) {
+	void finishReplay(Registration registration, List<Envelope> replay, boolean gap, long last) {
 		this.lock.lock();
 		try {
-			registration.gap = gap;
 			List<Envelope> buffered = registration.buffer;
 			registration.buffer = null;
-			boolean alive = true;
-			for (Envelope envelope : replay) {
-				alive = alive && registration.offer(envelope);
+			if (registration.closed) {
+				return;
 			}
+			if (!Subscriber.replaySafely(registration.subscriber, replay, gap)) {
+				registration.closed = true;
+				removeClosed();
+				return;
+			}
+			long handed = Math.max(registration.lastId, last);
+			if (!replay.isEmpty()) {
+				handed = Math.max(handed, replay.get(replay.size() - 1).id());
+			}
+			registration.lastId = handed;
 			if (buffered != null) {
 				for (Envelope envelope : buffered) {
-					alive = alive && registration.offer(envelope);
+					if (!registration.offer(envelope)) {
+						removeClosed();
+						return;
+					}
 				}
-			}
-			if (!alive) {
-				this.registrations.remove(registration);
 			}
 		}
 		finally {
@@ -91,20 +105,17 @@ final class RoomFeed {
 	void dispatch(List<Envelope> envelopes) {
 		this.lock.lock();
 		try {
-			List<Registration> gone = null;
-			for (Registration registration : this.registrations) {
+			boolean refused = false;
+			for (Registration registration : this.registrations.get()) {
 				for (Envelope envelope : envelopes) {
 					if (!registration.offer(envelope)) {
-						if (gone == null) {
-							gone = new ArrayList<>();
-						}
-						gone.add(registration);
+						refused = true;
 						break;
 					}
 				}
 			}
-			if (gone != null) {
-				gone.forEach(this.registrations::remove);
+			if (refused) {
+				removeClosed();
 			}
 		}
 		finally {
@@ -121,8 +132,8 @@ final class RoomFeed {
 		this.lock.lock();
 		try {
 			long lowest = Long.MAX_VALUE;
-			for (Registration registration : this.registrations) {
-				if (registration.buffer == null && registration.lastId >= 0) {
+			for (Registration registration : this.registrations.get()) {
+				if (!registration.closed && registration.buffer == null && registration.lastId >= 0) {
 					lowest = Math.min(lowest, registration.lastId);
 				}
 			}
@@ -134,26 +145,27 @@ final class RoomFeed {
 	}
 
 	int size() {
-		this.lock.lock();
-		try {
-			return this.registrations.size();
-		}
-		finally {
-			this.lock.unlock();
-		}
+		return this.registrations.get().length;
 	}
 
-	private void remove(Registration registration) {
-		this.lock.lock();
-		try {
-			this.registrations.remove(registration);
+	/** Drops every closed registration; lock-free, safe during a dispatch. */
+	private void removeClosed() {
+		Registration[] current;
+		Registration[] next;
+		do {
+			current = this.registrations.get();
+			next = Arrays.stream(current).filter((registration) -> !registration.closed).toArray(Registration[]::new);
+			if (next.length == current.length) {
+				return;
+			}
 		}
-		finally {
-			this.lock.unlock();
-		}
+		while (!this.registrations.compareAndSet(current, next));
 	}
 
-	/** One subscriber's registration; its fields are guarded by the room's lock. */
+	/**
+	 * One subscriber's registration; {@code lastId} and {@code buffer} are guarded by the
+	 * room's lock.
+	 */
 	final class Registration implements Subscription {
 
 		private final Subscriber subscriber;
@@ -163,8 +175,6 @@ final class RoomFeed {
 		private List<Envelope> buffer;
 
 		private volatile boolean closed;
-
-		private volatile boolean gap;
 
 		Registration(Subscriber subscriber, long after, boolean replaying) {
 			this.subscriber = subscriber;
@@ -192,14 +202,9 @@ final class RoomFeed {
 		}
 
 		@Override
-		public boolean gap() {
-			return this.gap;
-		}
-
-		@Override
 		public void close() {
 			this.closed = true;
-			remove(this);
+			removeClosed();
 		}
 
 	}

@@ -47,9 +47,15 @@ public interface Broker {
 	long lastId(String room);
 
 	/**
-	 * Registers a subscriber. When {@code after >= 0} the retained messages with a
-	 * greater id are delivered first, then live ones, with nothing lost or doubled
-	 * between the two; with {@code after < 0} only live messages are delivered.
+	 * The one replay primitive: registers a subscriber and, when {@code after >= 0},
+	 * hands it first the retained messages after {@code after}
+	 * ({@link Subscriber#replay}, with {@code gap} when older ones are no longer
+	 * retained), then the live ones ({@link Subscriber#deliver}), with nothing lost or
+	 * doubled between the two; with {@code after < 0} only live messages are delivered.
+	 * No message with an id at or below {@code after} is ever delivered, so a cursor
+	 * beyond the room's newest id (up to {@link Long#MAX_VALUE}) replays nothing. Every
+	 * transport (SSE resume, long polling, WebSocket join) goes through this and never
+	 * re-derives it from {@link #lastId} and {@link #read}.
 	 * @param room the room
 	 * @param after the replay cursor, or -1 for live only
 	 * @param subscriber the subscriber

@@ -2,12 +2,12 @@ package io.pushlab.hub;
 
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -70,27 +70,23 @@ public class InMemoryBroker implements Broker {
 	 */
 	public int subscriberCount(String room) {
 		RoomLog log = this.rooms.get(room);
-		if (log == null) {
-			return 0;
-		}
-		log.lock.lock();
-		try {
-			return log.subscribers.size();
-		}
-		finally {
-			log.lock.unlock();
-		}
+		return (log != null) ? log.size() : 0;
 	}
 
 	private final class RoomLog {
 
 		private final String name;
 
+		/** Orders ids, history and deliveries; held for a publish's whole fan-out. */
 		private final ReentrantLock lock = new ReentrantLock();
 
 		private final History history;
 
-		private final Set<Registration> subscribers = new LinkedHashSet<>();
+		/**
+		 * Copy on write, so a registration can leave (even from inside a delivery)
+		 * without waiting for, or disturbing, a fan-out walking the previous array.
+		 */
+		private final AtomicReference<Registration[]> subscribers = new AtomicReference<>(new Registration[0]);
 
 		private volatile long lastId;
 
@@ -117,17 +113,14 @@ public class InMemoryBroker implements Broker {
 		}
 
 		private void fanOut(Envelope envelope) {
-			List<Registration> gone = null;
-			for (Registration registration : this.subscribers) {
+			boolean refused = false;
+			for (Registration registration : this.subscribers.get()) {
 				if (!registration.offer(envelope)) {
-					if (gone == null) {
-						gone = new ArrayList<>();
-					}
-					gone.add(registration);
+					refused = true;
 				}
 			}
-			if (gone != null) {
-				gone.forEach(this.subscribers::remove);
+			if (refused) {
+				removeClosed();
 			}
 		}
 
@@ -154,19 +147,20 @@ public class InMemoryBroker implements Broker {
 		}
 
 		Subscription subscribe(long after, Subscriber subscriber) {
-			Registration registration = new Registration(this, subscriber);
+			Registration registration = new Registration(this, subscriber, after);
 			this.lock.lock();
 			try {
 				if (after >= 0) {
 					List<Envelope> replay = new ArrayList<>();
-					registration.gap = this.history.collectAfter(after, Integer.MAX_VALUE, replay);
-					for (Envelope envelope : replay) {
-						if (!registration.offer(envelope)) {
-							return registration;
-						}
+					boolean gap = this.history.collectNewestAfter(after, subscriber.replayLimit(), replay);
+					if (!Subscriber.replaySafely(subscriber, replay, gap)) {
+						registration.closed = true;
+						return registration;
 					}
 				}
-				this.subscribers.add(registration);
+				if (!registration.closed) {
+					add(registration);
+				}
 				return registration;
 			}
 			finally {
@@ -174,14 +168,45 @@ public class InMemoryBroker implements Broker {
 			}
 		}
 
-		void remove(Registration registration) {
-			this.lock.lock();
-			try {
-				this.subscribers.remove(registration);
+		int size() {
+			return this.subscribers.get().length;
+		}
+
+		private void add(Registration registration) {
+			Registration[] current;
+			Registration[] next;
+			do {
+				current = this.subscribers.get();
+				next = Arrays.copyOf(current, current.length + 1);
+				next[current.length] = registration;
 			}
-			finally {
-				this.lock.unlock();
+			while (!this.subscribers.compareAndSet(current, next));
+		}
+
+		/** Drops every closed registration; lock-free, safe during a fan-out. */
+		void removeClosed() {
+			Registration[] current;
+			Registration[] next;
+			do {
+				current = this.subscribers.get();
+				int open = 0;
+				for (Registration registration : current) {
+					if (!registration.closed) {
+						open++;
+					}
+				}
+				if (open == current.length) {
+					return;
+				}
+				next = new Registration[open];
+				int i = 0;
+				for (Registration registration : current) {
+					if (!registration.closed) {
+						next[i++] = registration;
+					}
+				}
 			}
+			while (!this.subscribers.compareAndSet(current, next));
 		}
 
 	}
@@ -192,18 +217,24 @@ public class InMemoryBroker implements Broker {
 
 		private final Subscriber subscriber;
 
+		/** Nothing at or below this id is delivered. */
+		private final long floor;
+
 		private volatile boolean closed;
 
-		private boolean gap;
-
-		Registration(RoomLog room, Subscriber subscriber) {
+		Registration(RoomLog room, Subscriber subscriber, long after) {
 			this.room = room;
 			this.subscriber = subscriber;
+			this.floor = after;
 		}
 
+		/** Called under the room's lock. @return false when the registration is gone */
 		boolean offer(Envelope envelope) {
 			if (this.closed) {
 				return false;
+			}
+			if (envelope.id() <= this.floor) {
+				return true;
 			}
 			boolean accepted = Subscriber.deliverSafely(this.subscriber, envelope);
 			if (!accepted) {
@@ -213,14 +244,9 @@ public class InMemoryBroker implements Broker {
 		}
 
 		@Override
-		public boolean gap() {
-			return this.gap;
-		}
-
-		@Override
 		public void close() {
 			this.closed = true;
-			this.room.remove(this);
+			this.room.removeClosed();
 		}
 
 	}
@@ -279,21 +305,49 @@ public class InMemoryBroker implements Broker {
 			return this.ring[(int) ((this.head + index) % this.ring.length)];
 		}
 
+		private long lastId() {
+			return firstId() + this.size - 1;
+		}
+
 		/**
-		 * Adds the retained messages after {@code after}, at most {@code limit}.
+		 * Adds the oldest retained messages after {@code after}, at most {@code limit}.
 		 * @return true when messages after {@code after} are missing from the history
 		 */
 		boolean collectAfter(long after, int limit, List<Envelope> into) {
-			if (this.size == 0) {
+			if (this.size == 0 || after >= lastId()) {
 				return false;
 			}
 			long first = firstId();
 			long start = Math.max(after + 1, first);
-			long index = start - first;
+			collect(start, limit, into);
+			return after + 1 < first;
+		}
+
+		/**
+		 * Adds the newest {@code limit} retained messages after {@code after}, oldest
+		 * first.
+		 * @return true when some messages after {@code after} are not added (no longer
+		 * retained, or beyond the limit)
+		 */
+		boolean collectNewestAfter(long after, int limit, List<Envelope> into) {
+			if (this.size == 0 || after >= lastId()) {
+				return false;
+			}
+			long last = lastId();
+			long start = Math.max(after + 1, firstId());
+			if (limit <= 0) {
+				return true;
+			}
+			start = Math.max(start, last - limit + 1);
+			collect(start, limit, into);
+			return start > after + 1;
+		}
+
+		private void collect(long start, int limit, List<Envelope> into) {
+			long index = start - firstId();
 			for (long i = index; i < this.size && into.size() < limit; i++) {
 				into.add(this.ring[(int) ((this.head + i) % this.ring.length)]);
 			}
-			return after + 1 < first;
 		}
 
 	}

@@ -1,16 +1,11 @@
 package io.pushlab.hub;
 
 /**
- * A subscriber's registration with a room. Closing it is idempotent and stops further
- * deliveries.
+ * A subscriber's registration with a room. Closing it is idempotent, never blocks on a
+ * fan-out in progress, and stops further deliveries (see {@link Subscriber} for closing
+ * during a fan-out).
  */
 public interface Subscription extends AutoCloseable {
-
-	/**
-	 * @return true when the replay that started this subscription could not go back as
-	 * far as asked, because older messages are no longer retained
-	 */
-	boolean gap();
 
 	@Override
 	void close();

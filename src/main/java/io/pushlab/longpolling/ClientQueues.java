@@ -4,11 +4,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.pushlab.config.PushLabProperties;
 import io.pushlab.hub.Broker;
-import io.pushlab.hub.Subscription;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.TaskScheduler;
@@ -37,6 +41,9 @@ public class ClientQueues implements SmartLifecycle {
 
 	private final Clock clock;
 
+	/** Completes parked requests, outside every hub lock. */
+	private final ExecutorService answers;
+
 	private volatile boolean running;
 
 	private ScheduledFuture<?> eviction;
@@ -46,6 +53,20 @@ public class ClientQueues implements SmartLifecycle {
 		this.settings = properties.longPolling();
 		this.scheduler = scheduler;
 		this.clock = clock;
+		this.answers = answerPool();
+	}
+
+	private static ExecutorService answerPool() {
+		int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+		AtomicInteger count = new AtomicInteger();
+		ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+				new LinkedBlockingQueue<>(), (runnable) -> {
+					Thread thread = new Thread(runnable, "longpoll-answer-" + count.incrementAndGet());
+					thread.setDaemon(true);
+					return thread;
+				});
+		pool.allowCoreThreadTimeOut(true);
+		return pool;
 	}
 
 	/**
@@ -62,25 +83,14 @@ public class ClientQueues implements SmartLifecycle {
 		boolean[] created = { false };
 		ClientQueue queue = this.queues.computeIfAbsent(key, (k) -> {
 			created[0] = true;
-			return new ClientQueue(clientId, room, this.settings.queueCapacity(), this.settings.maxBatch(), now);
+			return new ClientQueue(clientId, room, this.settings.queueCapacity(), this.settings.maxBatch(),
+					this.answers, now);
 		});
 		queue.touch(now);
-		if (created[0]) {
-			start(queue, after);
-		}
-		else if (after >= 0 && queue.needsReplay(after)) {
-			Subscription old = queue.detach();
-			if (old != null) {
-				old.close();
-			}
-			start(queue, after);
+		if (created[0] || (after >= 0 && queue.needsReplay(after))) {
+			queue.start(this.broker, after);
 		}
 		return queue;
-	}
-
-	private void start(ClientQueue queue, long after) {
-		queue.resetTo(after);
-		queue.attach(this.broker.subscribe(queue.room(), after, queue));
 	}
 
 	public boolean isShuttingDown() {
@@ -116,7 +126,7 @@ public class ClientQueues implements SmartLifecycle {
 		this.queues.forEach((key, queue) -> {
 			if (queue.lastSeenMillis() < cutoff && !queue.isParked()) {
 				if (this.queues.remove(key, queue)) {
-					queue.close(Subscription::close);
+					queue.close();
 				}
 			}
 		});
@@ -138,8 +148,9 @@ public class ClientQueues implements SmartLifecycle {
 		}
 		this.queues.forEach((key, queue) -> {
 			this.queues.remove(key, queue);
-			queue.close(Subscription::close);
+			queue.close();
 		});
+		this.answers.shutdown();
 	}
 
 	@Override

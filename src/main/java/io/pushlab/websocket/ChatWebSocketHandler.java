@@ -8,7 +8,6 @@ import io.pushlab.config.PushLabProperties;
 import io.pushlab.hub.Broker;
 import io.pushlab.hub.BrokerUnavailableException;
 import io.pushlab.hub.Draft;
-import io.pushlab.hub.Envelope;
 import io.pushlab.hub.NameRegistry;
 import io.pushlab.hub.Presence;
 import io.pushlab.hub.PrivateChannel;
@@ -181,17 +180,28 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 				return;
 			}
 			RoomMembership membership = connection.membership(room);
-			if (membership == null) {
-				membership = new RoomMembership(connection, room);
+			boolean repeated = membership != null;
+			if (repeated) {
+				membership.detach();
+			}
+			else {
+				membership = new RoomMembership(connection, room, this.settings.historyOnJoin());
 				connection.addMembership(membership);
 				this.sessions.joined(connection, room);
-				membership.attach(this.broker.subscribe(room, -1, membership));
 			}
-			long lastId = this.broker.lastId(room);
-			int size = this.settings.historyOnJoin();
-			List<Envelope> history = (size > 0) ? this.broker.read(room, Math.max(0, lastId - size), size).messages()
-					: List.of();
-			membership.sendHistory(history, lastId);
+			try {
+				// the history frame is the hub's replay of the newest messages
+				membership.attach(this.broker.subscribe(room, 0, membership));
+			}
+			catch (BrokerUnavailableException ex) {
+				connection.removeMembership(room);
+				membership.close();
+				this.sessions.left(connection, room);
+				if (repeated) {
+					this.presence.leave(room, connection.user(), connection.id());
+				}
+				throw ex;
+			}
 			this.presence.join(room, connection.user(), connection.id());
 		}
 	}

@@ -1,6 +1,5 @@
 package io.pushlab.websocket;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import io.pushlab.hub.Envelope;
@@ -8,32 +7,33 @@ import io.pushlab.hub.Subscriber;
 import io.pushlab.hub.Subscription;
 
 /**
- * One connection's membership of one room: the hub's {@link Subscriber} for it. It is
- * subscribed live before the history is read, and holds back live messages until the
- * {@code history} frame is queued; then it sends those newer than the history, and every
- * later one: nothing is lost or doubled between history and live, and the history comes
- * first. {@link #deliver} never blocks.
+ * One connection's membership of one room: the hub's {@link Subscriber} for it. The join
+ * subscribes with the hub's replay ({@link io.pushlab.hub.Broker#subscribe}): the replay
+ * (the room's newest {@code history-on-join} messages) becomes the {@code history} frame,
+ * and every later message a {@code chat} frame, so the history comes first and nothing is
+ * lost or doubled between the two. {@link #deliver} never blocks.
  */
 final class RoomMembership implements Subscriber {
-
-	/** Live messages held back while the history is read; more closes the connection. */
-	static final int MAX_HELD_BACK = 1000;
 
 	private final ChatConnection connection;
 
 	private final String room;
 
-	private List<Envelope> heldBack = new ArrayList<>();
-
-	private long historyEnd;
+	private final int historySize;
 
 	private Subscription subscription;
 
 	private boolean closed;
 
-	RoomMembership(ChatConnection connection, String room) {
+	/**
+	 * @param connection the connection
+	 * @param room the room
+	 * @param historySize how many of the newest messages the {@code history} frame holds
+	 */
+	RoomMembership(ChatConnection connection, String room, int historySize) {
 		this.connection = connection;
 		this.room = room;
+		this.historySize = historySize;
 	}
 
 	String room() {
@@ -41,23 +41,17 @@ final class RoomMembership implements Subscriber {
 	}
 
 	@Override
+	public int replayLimit() {
+		return this.historySize;
+	}
+
+	@Override
+	public boolean replay(List<Envelope> messages, boolean gap) {
+		return this.connection.send(ServerFrames.history(this.room, messages), messages.size());
+	}
+
+	@Override
 	public boolean deliver(Envelope envelope) {
-		synchronized (this) {
-			if (this.closed) {
-				return false;
-			}
-			if (this.heldBack != null) {
-				if (this.heldBack.size() >= MAX_HELD_BACK) {
-					this.connection.overflow();
-					return false;
-				}
-				this.heldBack.add(envelope);
-				return true;
-			}
-			if (envelope.id() <= this.historyEnd) {
-				return true;
-			}
-		}
 		return this.connection.send(envelope.encoded(ServerFrames.CHAT), 1);
 	}
 
@@ -76,29 +70,18 @@ final class RoomMembership implements Subscriber {
 	}
 
 	/**
-	 * Sends the {@code history} frame, then the live messages held back since the
-	 * subscription that are newer than it, and goes live. On a repeated join, only sends
-	 * the history again.
-	 * @param history the room's newest messages, oldest first
-	 * @param lastId the room's newest id when the history was read
+	 * Ends the hub registration but stays a member, before a repeated join subscribes
+	 * again (and so sends a new {@code history} frame): a message published in between is
+	 * in that history, and none comes twice as a {@code chat} frame.
 	 */
-	void sendHistory(List<Envelope> history, long lastId) {
-		this.connection.send(ServerFrames.history(this.room, history), history.size());
+	void detach() {
+		Subscription registration;
 		synchronized (this) {
-			if (this.heldBack == null) {
-				return;
-			}
-			long end = lastId;
-			if (!history.isEmpty()) {
-				end = Math.max(end, history.get(history.size() - 1).id());
-			}
-			this.historyEnd = end;
-			for (Envelope envelope : this.heldBack) {
-				if (envelope.id() > end) {
-					this.connection.send(envelope.encoded(ServerFrames.CHAT), 1);
-				}
-			}
-			this.heldBack = null;
+			registration = this.subscription;
+			this.subscription = null;
+		}
+		if (registration != null) {
+			registration.close();
 		}
 	}
 
@@ -107,7 +90,6 @@ final class RoomMembership implements Subscriber {
 		Subscription registration;
 		synchronized (this) {
 			this.closed = true;
-			this.heldBack = null;
 			registration = this.subscription;
 			this.subscription = null;
 		}

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -86,9 +87,11 @@ class InMemoryBrokerTests {
 		for (int i = 1; i <= 5; i++) {
 			broker.publish("r", draft("m" + i));
 		}
-		List<Long> ids = new ArrayList<>();
-		Subscription subscription = broker.subscribe("r", 2, (envelope) -> ids.add(envelope.id()));
-		assertThat(subscription.gap()).isFalse();
+		Recorder recorder = new Recorder(Integer.MAX_VALUE);
+		List<Long> ids = recorder.ids;
+		Subscription subscription = broker.subscribe("r", 2, recorder);
+		assertThat(recorder.replays).containsExactly(List.of(3L, 4L, 5L));
+		assertThat(recorder.gap).isFalse();
 		broker.publish("r", draft("m6"));
 		assertThat(ids).containsExactly(3L, 4L, 5L, 6L);
 		subscription.close();
@@ -103,10 +106,178 @@ class InMemoryBrokerTests {
 		for (int i = 1; i <= 6; i++) {
 			broker.publish("r", draft("m" + i));
 		}
-		List<Long> ids = new ArrayList<>();
-		Subscription subscription = broker.subscribe("r", 1, (envelope) -> ids.add(envelope.id()));
-		assertThat(subscription.gap()).isTrue();
-		assertThat(ids).containsExactly(4L, 5L, 6L);
+		Recorder recorder = new Recorder(Integer.MAX_VALUE);
+		broker.subscribe("r", 1, recorder);
+		assertThat(recorder.gap).isTrue();
+		assertThat(recorder.ids).containsExactly(4L, 5L, 6L);
+	}
+
+	@Test
+	void aReplayLimitHandsOverTheNewestMessagesThenLive() {
+		InMemoryBroker broker = broker(100);
+		for (int i = 1; i <= 10; i++) {
+			broker.publish("r", draft("m" + i));
+		}
+		Recorder recorder = new Recorder(3);
+		broker.subscribe("r", 0, recorder);
+		assertThat(recorder.replays).containsExactly(List.of(8L, 9L, 10L));
+		assertThat(recorder.gap).isTrue();
+		broker.publish("r", draft("m11"));
+		assertThat(recorder.ids).containsExactly(8L, 9L, 10L, 11L);
+	}
+
+	@Test
+	void anEmptyReplayIsStillHandedOverOnceAndALiveOnlySubscriptionGetsNone() {
+		InMemoryBroker broker = broker(100);
+		Recorder replaying = new Recorder(50);
+		Recorder live = new Recorder(50);
+		broker.subscribe("r", 0, replaying);
+		broker.subscribe("r", -1, live);
+		broker.publish("r", draft("m1"));
+		assertThat(replaying.replays).containsExactly(List.of());
+		assertThat(live.replays).isEmpty();
+		assertThat(replaying.ids).containsExactly(1L);
+		assertThat(live.ids).containsExactly(1L);
+	}
+
+	@Test
+	void aCursorBeyondTheNewestIdReplaysNothingEvenAtLongMaxValue() {
+		InMemoryBroker broker = broker(100);
+		for (int i = 1; i <= 5; i++) {
+			broker.publish("r", draft("m" + i));
+		}
+		Slice slice = broker.read("r", Long.MAX_VALUE, 100);
+		assertThat(slice.messages()).isEmpty();
+		assertThat(slice.gap()).isFalse();
+		assertThat(slice.last()).isEqualTo(5);
+		Recorder recorder = new Recorder(Integer.MAX_VALUE);
+		broker.subscribe("r", Long.MAX_VALUE, recorder);
+		broker.publish("r", draft("m6"));
+		assertThat(recorder.replays).containsExactly(List.of());
+		assertThat(recorder.gap).isFalse();
+		assertThat(recorder.ids).isEmpty();
+		Recorder near = new Recorder(Integer.MAX_VALUE);
+		broker.subscribe("r", Long.MAX_VALUE - 1, near);
+		assertThat(near.ids).isEmpty();
+	}
+
+	@Test
+	void aSubscriptionClosedFromInsideADeliveryLeavesAndTheFanOutGoesOn() {
+		InMemoryBroker broker = broker(10);
+		List<Long> first = new ArrayList<>();
+		List<Long> last = new ArrayList<>();
+		broker.subscribe("r", -1, (envelope) -> first.add(envelope.id()));
+		Subscription[] self = new Subscription[1];
+		List<Long> closing = new ArrayList<>();
+		self[0] = broker.subscribe("r", -1, (envelope) -> {
+			closing.add(envelope.id());
+			self[0].close();
+			return true;
+		});
+		broker.subscribe("r", -1, (envelope) -> last.add(envelope.id()));
+		broker.publish("r", draft("1"));
+		broker.publish("r", draft("2"));
+		assertThat(first).containsExactly(1L, 2L);
+		assertThat(last).containsExactly(1L, 2L);
+		assertThat(closing).containsExactly(1L);
+		assertThat(broker.subscriberCount("r")).isEqualTo(2);
+	}
+
+	@Test
+	void subscriptionsClosingOnOtherThreadsDuringFanOutsNeverCostTheOthersAMessage() throws Exception {
+		InMemoryBroker broker = broker(100);
+		int messages = 2_000;
+		int steady = 8;
+		List<ConcurrentLinkedQueue<Long>> received = new ArrayList<>();
+		for (int s = 0; s < steady; s++) {
+			ConcurrentLinkedQueue<Long> queue = new ConcurrentLinkedQueue<>();
+			received.add(queue);
+			broker.subscribe("r", -1, (envelope) -> queue.add(envelope.id()));
+		}
+		ExecutorService pool = Executors.newFixedThreadPool(3);
+		CountDownLatch start = new CountDownLatch(1);
+		AtomicInteger deliveredAfterClose = new AtomicInteger();
+		List<Future<?>> churners = new ArrayList<>();
+		for (int t = 0; t < 2; t++) {
+			churners.add(pool.submit(() -> {
+				start.await();
+				for (int i = 0; i < 2_000; i++) {
+					AtomicBoolean closed = new AtomicBoolean();
+					AtomicInteger late = new AtomicInteger();
+					Subscription subscription = broker.subscribe("r", -1, (envelope) -> {
+						if (closed.get()) {
+							late.incrementAndGet();
+						}
+						return true;
+					});
+					subscription.close();
+					closed.set(true);
+					subscription.close();
+					// at most the one delivery already under way when close() returned
+					if (late.get() > 1) {
+						deliveredAfterClose.incrementAndGet();
+					}
+				}
+				return null;
+			}));
+		}
+		Future<?> publisher = pool.submit(() -> {
+			start.await();
+			for (int i = 0; i < messages; i++) {
+				broker.publish("r", draft("m" + i));
+			}
+			return null;
+		});
+		start.countDown();
+		publisher.get(60, TimeUnit.SECONDS);
+		for (Future<?> churner : churners) {
+			churner.get(60, TimeUnit.SECONDS);
+		}
+		pool.shutdown();
+		List<Long> expected = new ArrayList<>();
+		for (long id = 1; id <= messages; id++) {
+			expected.add(id);
+		}
+		for (ConcurrentLinkedQueue<Long> queue : received) {
+			assertThat(new ArrayList<>(queue)).isEqualTo(expected);
+		}
+		assertThat(deliveredAfterClose).hasValue(0);
+		assertThat(broker.subscriberCount("r")).isEqualTo(steady);
+	}
+
+	/** Records the replays and deliveries it gets. */
+	private static final class Recorder implements Subscriber {
+
+		final List<Long> ids = new ArrayList<>();
+
+		final List<List<Long>> replays = new ArrayList<>();
+
+		final int limit;
+
+		Boolean gap;
+
+		Recorder(int limit) {
+			this.limit = limit;
+		}
+
+		@Override
+		public boolean deliver(Envelope envelope) {
+			this.ids.add(envelope.id());
+			return true;
+		}
+
+		@Override
+		public boolean replay(List<Envelope> messages, boolean gap) {
+			this.replays.add(messages.stream().map(Envelope::id).toList());
+			this.gap = gap;
+			return Subscriber.super.replay(messages, gap);
+		}
+
+		@Override
+		public int replayLimit() {
+			return this.limit;
+		}
+
 	}
 
 	@Test
