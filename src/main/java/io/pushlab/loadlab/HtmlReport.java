@@ -59,6 +59,21 @@ final class HtmlReport {
 			.append(" characters each; short-polling interval ")
 			.append(o.pollInterval().toMillis())
 			.append(" ms.</p>\n");
+		List<String> bound = report.runs()
+			.stream()
+			.filter(RunResult::generatorBound)
+			.map(RunResult::technique)
+			.toList();
+		if (!bound.isEmpty()) {
+			html.append("<p class=\"bad\">")
+				.append(esc(RunResult.GENERATOR_BOUND_MARK))
+				.append(": ")
+				.append(esc(String.join(", ", bound)))
+				.append(". The generator's CPU was over ")
+				.append(Math.round(RunResult.GENERATOR_BOUND * 100))
+				.append(" % busy while it measured, so these latencies and rates describe the generator as much "
+						+ "as the server.</p>\n");
+		}
 		html.append("<h2>Results</h2>\n<div class=\"wrap\">").append(table(report)).append("</div>\n");
 		html.append("<h2>Latency distribution (publish → arrival)</h2>\n").append(latencyChart(report.runs()));
 		html.append("<h2>Cost per technique</h2>\n<div class=\"charts\">\n");
@@ -81,15 +96,16 @@ final class HtmlReport {
 		String[] lines = text.split("\n");
 		StringBuilder t = new StringBuilder("<table>\n");
 		for (int i = 1; i < lines.length; i++) {
-			if (i == 2) {
-				continue;
+			if (i == 2 || !lines[i].startsWith("|")) {
+				continue; // the separator, and the notes under the table
 			}
 			String[] cells = lines[i].substring(1, lines[i].length() - 1).split("\\|");
 			t.append("<tr>");
 			for (int c = 0; c < cells.length; c++) {
 				String cell = cells[c].trim();
 				String tag = (i == 1 || c == 0) ? "th" : "td";
-				String cls = cell.equals("LOSSY") ? " class=\"bad\"" : cell.equals("clean") ? " class=\"good\"" : "";
+				String cls = (cell.equals("LOSSY") || cell.endsWith(RunResult.GENERATOR_BOUND_MARK)) ? " class=\"bad\""
+						: cell.equals("clean") ? " class=\"good\"" : "";
 				t.append('<')
 					.append(tag)
 					.append(cls)

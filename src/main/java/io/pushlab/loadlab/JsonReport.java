@@ -39,6 +39,7 @@ final class JsonReport {
 		options.put("pollIntervalMs", o.pollInterval().toMillis());
 		options.put("longPollTimeoutMs", o.longPollTimeout().toMillis());
 		options.put("drainMs", o.drain().toMillis());
+		options.put("ioThreads", o.selectorThreads());
 		root.put("options", options);
 		List<Object> runs = new ArrayList<>();
 		for (RunResult r : report.runs()) {
@@ -88,9 +89,15 @@ final class JsonReport {
 			run.put("server", server);
 			run.put("generatorCpuSeconds", n(r.generatorCpuSeconds()));
 			run.put("runSeconds", n(r.runSeconds()));
+			run.put("generatorBusy", n(r.generatorBusy()));
+			run.put("generatorBound", r.generatorBound());
+			if (r.generatorBound()) {
+				run.put("note", RunResult.GENERATOR_BOUND_MARK);
+			}
 			runs.add(run);
 		}
 		root.put("runs", runs);
+		root.put("generatorBound", report.runs().stream().anyMatch(RunResult::generatorBound));
 		return root;
 	}
 

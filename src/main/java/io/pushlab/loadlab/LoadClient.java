@@ -1,16 +1,15 @@
 package io.pushlab.loadlab;
 
-import java.net.URI;
-import java.net.http.HttpClient;
+import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledExecutorService;
 
 import io.pushlab.technique.Technique;
 
 /**
- * One simulated receiver of one technique. It connects without blocking a thread, then
- * records every message it gets in its {@link Tracker.Receiver}; it never blocks the
- * caller and keeps no thread while it waits.
+ * One simulated receiver of one technique: a thin NIO client of its own protocol
+ * (HTTP/1.1, SSE or RFC 6455) on one of the run's selector threads. It connects without
+ * blocking a thread, then records every message it gets in its {@link Tracker.Receiver};
+ * it never blocks the caller and keeps no thread while it waits.
  */
 interface LoadClient {
 
@@ -24,14 +23,18 @@ interface LoadClient {
 	/** Disconnects; later traffic is ignored. */
 	void stop();
 
-	/** What every client of a run shares. */
-	record Context(HttpClient http, URI base, String room, String tag, LoadLabOptions options,
-			ScheduledExecutorService timer) {
-
-		URI uri(String pathAndQuery) {
-			return URI.create(this.base + pathAndQuery);
-		}
-
+	/**
+	 * What every client of a run shares.
+	 *
+	 * @param loops the selector threads
+	 * @param address the server's socket address
+	 * @param host the {@code Host} header
+	 * @param room the run's room
+	 * @param tag the run's nonce tag
+	 * @param options the settings
+	 */
+	record Context(NioLoops loops, InetSocketAddress address, String host, String room, String tag,
+			LoadLabOptions options) {
 	}
 
 	static LoadClient create(Technique technique, Context context, Tracker.Receiver receiver, Tracker tracker,

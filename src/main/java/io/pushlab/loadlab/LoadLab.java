@@ -17,8 +17,9 @@ import io.pushlab.technique.Technique;
  * The load generator: {@code java -jar pushlab.jar loadlab [options]}. Runs each chosen
  * technique against a PushLab server, one after another, prints the table on stdout
  * (progress on stderr) and writes {@code loadlab-<time>.json} and {@code .html} to the
- * report folder. Starts no Spring context. Exit status: 0 when every run was clean, 1
- * when one lost, doubled or reordered messages, 2 on a usage error.
+ * report folder. Starts no Spring context. Exit status: 0 when every run was clean and no
+ * run was generator-bound; otherwise 1 when a run lost, doubled or reordered messages,
+ * plus 4 when a run was generator-bound (so 4 or 5); 2 on a usage error, 3 on a failure.
  */
 public final class LoadLab {
 
@@ -34,7 +35,8 @@ public final class LoadLab {
 	 * @param args the arguments after {@code loadlab}
 	 * @param out where the table goes
 	 * @param err where progress and errors go
-	 * @return the exit status: 0 clean, 1 not clean, 2 usage error, 3 failure
+	 * @return the exit status: 0 clean, 1 not clean, 4 generator-bound, 5 both, 2 usage
+	 * error, 3 failure
 	 */
 	public static int execute(String[] args, PrintStream out, PrintStream err) {
 		LoadLabOptions options;
@@ -51,7 +53,7 @@ public final class LoadLab {
 			for (Path file : write(report)) {
 				out.println("report: " + file.toAbsolutePath());
 			}
-			return report.clean() ? 0 : 1;
+			return status(report);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -61,6 +63,26 @@ public final class LoadLab {
 			err.println("cannot write the report: " + ex.getMessage());
 			return 3;
 		}
+	}
+
+	/** Exit status of a finished report: 1 when lossy, plus 4 when generator-bound. */
+	static final int LOSSY = 1;
+
+	/** Added to the exit status when a run was generator-bound. */
+	static final int GENERATOR_BOUND = 4;
+
+	/**
+	 * @param report a finished report
+	 * @return 0 when clean and not generator-bound; {@link #LOSSY} and/or
+	 * {@link #GENERATOR_BOUND} added otherwise
+	 */
+	static int status(Report report) {
+		int status = report.clean() ? 0 : LOSSY;
+		if (report.runs().stream().anyMatch(RunResult::generatorBound)) {
+			status |= GENERATOR_BOUND;
+			System.err.println(RunResult.GENERATOR_BOUND_MARK + " (exit status " + status + ")");
+		}
+		return status;
 	}
 
 	/**

@@ -27,7 +27,7 @@ import io.pushlab.technique.Technique;
  * @param connectConcurrency connection attempts in flight at once
  * @param connectTimeout how long all receivers may take to connect
  * @param out the report folder
- * @param ioThreads threads of the HTTP client's executor
+ * @param ioThreads the generator's selector threads; 0 for one per available CPU
  * @param label a free text naming the run in the reports (e.g. the server's JVM)
  * @param progress whether to print a progress line every second
  */
@@ -37,7 +37,8 @@ public record LoadLabOptions(URI target, List<Technique> techniques, int clients
 
 	static final String USAGE = """
 			usage: java -jar pushlab.jar loadlab [options]
-			  --target URL            PushLab base URL (default http://127.0.0.1:8080)
+			  --target URL            PushLab base URL, http:// on a loopback address
+			                          (default http://127.0.0.1:8080)
 			  --technique NAME        polling | longpolling | sse | websocket | all (default all)
 			  --clients N             receivers per technique (default 100)
 			  --rate R                messages published per second (default 20)
@@ -50,8 +51,8 @@ public record LoadLabOptions(URI target, List<Technique> techniques, int clients
 			  --drain MS              wait for late deliveries after the last publish (default 5000 + poll interval)
 			  --connect-concurrency N connection attempts in flight (default 200)
 			  --connect-timeout MS    time allowed for all receivers to connect (default 120000)
-			  --io-threads N          HTTP client executor threads (default 2; 0 runs every
-			                          callback on the client's selector thread)
+			  --io-threads N          selector threads of the receivers' NIO clients
+			                          (default 2; 0 = one per available CPU)
 			  --out DIR               report folder (default loadlab-reports)
 			  --label TEXT            names the run in the reports
 			  --quiet                 no progress lines
@@ -127,14 +128,39 @@ public record LoadLabOptions(URI target, List<Technique> techniques, int clients
 				throw new IllegalArgumentException(arg + ": not a number: " + value + "\n" + USAGE);
 			}
 		}
-		if (target.getScheme() == null || !target.getScheme().startsWith("http")) {
-			throw new IllegalArgumentException("--target must be an http:// URL\n" + USAGE);
+		if (!"http".equals(target.getScheme()) || !loopback(target.getHost())) {
+			throw new IllegalArgumentException(
+					"--target must be an http:// URL on this machine (127.0.0.1, ::1 or localhost)\n" + USAGE);
 		}
 		long drainMillis = (drain != null) ? drain : 5000 + pollInterval;
 		int warmupMessages = (warmup != null) ? warmup : (int) Math.min(messages, Math.ceil(2 * rate));
 		return new LoadLabOptions(target, techniques, clients, rate, messages, warmupMessages, payload,
 				Duration.ofMillis(pollInterval), Duration.ofMillis(longPollTimeout), Duration.ofMillis(drainMillis),
 				connectConcurrency, Duration.ofMillis(connectTimeout), out, ioThreads, label, progress);
+	}
+
+	/** Selector threads to start: {@code ioThreads}, or one per available CPU for 0. */
+	int selectorThreads() {
+		return (this.ioThreads > 0) ? this.ioThreads : Runtime.getRuntime().availableProcessors();
+	}
+
+	private static boolean loopback(String host) {
+		if (host == null) {
+			return false;
+		}
+		if (host.equalsIgnoreCase("localhost")) {
+			return true;
+		}
+		String literal = (host.startsWith("[") && host.endsWith("]")) ? host.substring(1, host.length() - 1) : host;
+		if (!literal.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+			return false; // a name: never resolved, never sent traffic
+		}
+		try {
+			return java.net.InetAddress.getByName(literal).isLoopbackAddress();
+		}
+		catch (java.net.UnknownHostException ex) {
+			return false;
+		}
 	}
 
 	private static List<Technique> techniques(String value) {

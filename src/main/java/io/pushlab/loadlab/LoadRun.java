@@ -2,6 +2,8 @@ package io.pushlab.loadlab;
 
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,26 +67,21 @@ final class LoadRun {
 	}
 
 	RunResult run() throws InterruptedException {
-		// 0 I/O threads: the HTTP client's selector thread runs every callback itself (no
-		// hand-off per read); the receivers' callbacks never block
-		ExecutorService io = (this.options.ioThreads() > 0)
-				? Executors.newFixedThreadPool(this.options.ioThreads(), daemon("loadlab-io-")) : null;
+		NioLoops loops = new NioLoops(this.options.selectorThreads());
 		ExecutorService control = Executors.newFixedThreadPool(2, daemon("loadlab-publisher-"));
-		ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("loadlab-timer-"));
 		ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(daemon("loadlab-sampler-"));
-		HttpClient receivers = HttpClient.newBuilder()
-			.version(HttpClient.Version.HTTP_1_1)
-			.connectTimeout(Duration.ofSeconds(30))
-			.executor((io != null) ? io : Runnable::run)
-			.build();
 		HttpClient controlHttp = HttpClient.newBuilder()
 			.version(HttpClient.Version.HTTP_1_1)
 			.connectTimeout(Duration.ofSeconds(10))
 			.executor(control)
 			.build();
 		ServerMetrics metrics = new ServerMetrics(controlHttp, this.options.target());
-		LoadClient.Context context = new LoadClient.Context(receivers, this.options.target(), this.tag, this.tag,
-				this.options, timer);
+		URI target = this.options.target();
+		int port = (target.getPort() > 0) ? target.getPort() : 80;
+		String host = target.getHost();
+		String address = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+		LoadClient.Context context = new LoadClient.Context(loops, new InetSocketAddress(address, port),
+				target.getHost() + ":" + port, this.tag, this.tag, this.options);
 		List<LoadClient> clients = new ArrayList<>(this.options.clients());
 		try {
 			long cpuStart = processCpuNanos();
@@ -108,12 +105,16 @@ final class LoadRun {
 					this.options.payload(), this.tracker);
 			this.publisher = publisher;
 			long publishStart = System.nanoTime();
+			long publishCpu = processCpuNanos();
+			long[] publishLoopCpu = loops.cpuNanos();
 			awaitAnswers(publisher.run(this.options.rate()));
 
 			this.phase.set("draining");
 			long expected = (long) this.connected.get() * publisher.accepted.get();
 			awaitDeliveries(this.tracker.unique, expected);
 			long lastArrival = this.tracker.lastArrival.get();
+			double generatorBusy = busy(System.nanoTime() - publishStart, processCpuNanos() - publishCpu,
+					publishLoopCpu, loops.cpuNanos());
 			this.phase.set("done");
 			for (LoadClient client : clients) {
 				client.stop();
@@ -123,7 +124,8 @@ final class LoadRun {
 			this.peak = max(this.peak, after);
 			printProgress();
 			RunResult result = result(connectSeconds, publishStart, lastArrival, expected, publisher, before, idle,
-					warmup, after, (processCpuNanos() - cpuStart) / 1e9, (System.nanoTime() - runStart) / 1e9);
+					warmup, after, (processCpuNanos() - cpuStart) / 1e9, (System.nanoTime() - runStart) / 1e9,
+					generatorBusy, loops.size());
 			return result;
 		}
 		finally {
@@ -131,7 +133,8 @@ final class LoadRun {
 				client.stop();
 			}
 			sampler.shutdownNow();
-			timer.shutdownNow();
+			loops.close();
+			control.shutdownNow();
 		}
 	}
 
@@ -236,7 +239,8 @@ final class LoadRun {
 
 	private RunResult result(double connectSeconds, long publishStart, long lastArrival, long expected,
 			Publisher publisher, ServerMetrics.Sample before, ServerMetrics.Sample idle, Warmup warmup,
-			ServerMetrics.Sample after, double generatorCpuSeconds, double runSeconds) {
+			ServerMetrics.Sample after, double generatorCpuSeconds, double runSeconds, double generatorBusy,
+			int ioThreads) {
 		Histogram h = this.tracker.latency().copy();
 		List<double[]> distribution = new ArrayList<>();
 		if (h.getTotalCount() > 0) {
@@ -259,7 +263,27 @@ final class LoadRun {
 				publisher.sent.get() - publisher.accepted.get(), expected, delivered, Math.max(0, expected - delivered),
 				this.tracker.duplicates.sum(), this.tracker.outOfOrder.sum(), this.tracker.errors.sum(), latency,
 				delivered / seconds, this.tracker.requests.sum() - warmup.requests(), bytes,
-				(delivered > 0) ? (double) bytes / delivered : Double.NaN, server, generatorCpuSeconds, runSeconds);
+				(delivered > 0) ? (double) bytes / delivered : Double.NaN, server, generatorCpuSeconds, runSeconds,
+				generatorBusy, ioThreads);
+	}
+
+	/**
+	 * How busy the generator was while it measured, 0 to 1: its process CPU time over the
+	 * wall time of the CPUs it may use, or the busiest selector thread's share of one CPU
+	 * when that is higher (one saturated selector thread is the limit even when another
+	 * CPU is idle). NaN when the JVM cannot say.
+	 */
+	static double busy(long wallNanos, long processCpuNanos, long[] loopCpuBefore, long[] loopCpuAfter) {
+		if (wallNanos <= 0 || processCpuNanos < 0) {
+			return Double.NaN;
+		}
+		double busy = processCpuNanos / ((double) wallNanos * Runtime.getRuntime().availableProcessors());
+		for (int i = 0; i < loopCpuBefore.length; i++) {
+			if (loopCpuBefore[i] >= 0 && loopCpuAfter[i] >= 0) {
+				busy = Math.max(busy, (loopCpuAfter[i] - loopCpuBefore[i]) / (double) wallNanos);
+			}
+		}
+		return busy;
 	}
 
 	private static long processCpuNanos() {

@@ -1,19 +1,19 @@
 package io.pushlab.loadlab;
 
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A long-polling receiver: {@code GET /api/rooms/{room}/longpoll?client=&after=&timeout=}
- * in a loop, {@code after} being the highest id received. It connects with
- * {@code timeout=0}, which creates its queue on the server at once, so nothing published
- * afterwards is missed.
+ * in a loop on one keep-alive connection, {@code after} being the highest id received,
+ * the next request sent as soon as an answer is read. It connects with {@code timeout=0},
+ * which creates its queue on the server at once, so nothing published afterwards is
+ * missed. After a failure it waits 100 ms and tries again, at most {@link #MAX_FAILURES}
+ * times in a row.
  */
-final class LongPollingLoadClient implements LoadClient {
+final class LongPollingLoadClient extends HttpExchangeConnection implements LoadClient {
+
+	/** Consecutive failed requests after which the receiver gives up. */
+	static final int MAX_FAILURES = 20;
 
 	private final LoadClient.Context context;
 
@@ -21,67 +21,77 @@ final class LongPollingLoadClient implements LoadClient {
 
 	private final Tracker tracker;
 
-	private final String clientId;
+	private final String path;
+
+	private final String timeoutQuery;
 
 	private final CompletableFuture<Void> connected = new CompletableFuture<>();
 
+	private int failures;
+
 	private volatile boolean stopped;
 
-	private volatile CompletableFuture<?> inFlight;
-
 	LongPollingLoadClient(LoadClient.Context context, Tracker.Receiver receiver, Tracker tracker, int index) {
+		super(context);
 		this.context = context;
 		this.receiver = receiver;
 		this.tracker = tracker;
-		this.clientId = context.tag() + "-c" + index;
+		this.path = "/api/rooms/" + context.room() + "/longpoll?client=" + context.tag() + "-c" + index + "&after=";
+		this.timeoutQuery = "&timeout=" + context.options().longPollTimeout().toMillis();
 	}
 
 	@Override
 	public CompletableFuture<Void> start() {
-		poll(0);
+		this.loop.execute(() -> poll("&timeout=0"));
 		return this.connected;
 	}
 
-	private void poll(long timeout) {
+	private void poll(String timeout) {
 		if (this.stopped) {
 			return;
 		}
-		HttpRequest request = HttpRequest
-			.newBuilder(this.context.uri("/api/rooms/" + this.context.room() + "/longpoll?client=" + this.clientId
-					+ "&after=" + this.receiver.lastId() + "&timeout=" + timeout))
-			.timeout(Duration.ofMillis(timeout + 30000))
-			.GET()
-			.build();
 		this.tracker.requests.increment();
-		long nextTimeout = this.context.options().longPollTimeout().toMillis();
-		this.inFlight = this.context.http()
-			.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-			.whenComplete((response, ex) -> {
-				if (ex == null && (response.statusCode() == 200 || response.statusCode() == 204)) {
-					byte[] body = response.body();
-					if (body.length > 0) {
-						this.receiver.receive(new String(body, StandardCharsets.ISO_8859_1), body.length);
-					}
-					this.connected.complete(null);
-					poll(nextTimeout);
-				}
-				else {
-					if (!this.stopped) {
-						this.tracker.errors.increment();
-					}
-					this.context.timer().schedule(() -> poll(nextTimeout), 100, TimeUnit.MILLISECONDS);
-				}
-			});
+		request(get(this.context, this.path + this.receiver.lastId() + timeout));
+	}
+
+	@Override
+	protected void response(int status, byte[] body, int length) {
+		if (status == 200 || status == 204) {
+			this.failures = 0;
+			if (length > 0) {
+				this.receiver.receive(body, 0, length, length);
+			}
+			this.connected.complete(null);
+			poll(this.timeoutQuery);
+		}
+		else {
+			retry();
+		}
+	}
+
+	@Override
+	protected void failed(Throwable cause) {
+		retry();
+	}
+
+	private void retry() {
+		if (this.stopped) {
+			return;
+		}
+		this.tracker.errors.increment();
+		if (++this.failures >= MAX_FAILURES) {
+			this.connected.completeExceptionally(new IllegalStateException(this.failures + " failed requests"));
+			shutdown();
+			return;
+		}
+		this.loop.schedule(() -> poll(this.timeoutQuery), 100);
 	}
 
 	@Override
 	public void stop() {
 		this.stopped = true;
 		this.connected.completeExceptionally(new IllegalStateException("stopped"));
-		CompletableFuture<?> request = this.inFlight;
-		if (request != null) {
-			request.cancel(true);
-		}
+		this.loop.execute(this::shutdown);
 	}
 
 }

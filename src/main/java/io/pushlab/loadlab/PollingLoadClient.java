@@ -1,19 +1,16 @@
 package io.pushlab.loadlab;
 
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A short-polling receiver: {@code GET /api/rooms/{room}/messages?after=} every poll
- * interval, the cursor being the highest id received. The first poll happens at a random
- * moment of the first interval, so the clients spread evenly over it.
+ * interval on one keep-alive connection, the cursor being the highest id received. The
+ * first poll happens at a random moment of the first interval, so the clients spread
+ * evenly over it. Each response is scanned as bytes for this run's messages.
  */
-final class PollingLoadClient implements LoadClient {
+final class PollingLoadClient extends HttpExchangeConnection implements LoadClient {
 
 	private final LoadClient.Context context;
 
@@ -21,57 +18,74 @@ final class PollingLoadClient implements LoadClient {
 
 	private final Tracker tracker;
 
+	private final String path;
+
 	private final CompletableFuture<Void> connected = new CompletableFuture<>();
+
+	private final long interval;
+
+	private long started;
 
 	private volatile boolean stopped;
 
 	PollingLoadClient(LoadClient.Context context, Tracker.Receiver receiver, Tracker tracker) {
+		super(context);
 		this.context = context;
 		this.receiver = receiver;
 		this.tracker = tracker;
+		this.path = "/api/rooms/" + context.room() + "/messages?limit=1000&after=";
+		this.interval = context.options().pollInterval().toMillis();
 	}
 
 	@Override
 	public CompletableFuture<Void> start() {
-		long interval = this.context.options().pollInterval().toMillis();
-		long delay = ThreadLocalRandom.current().nextLong(Math.max(1, interval));
-		this.context.timer().schedule(this::poll, delay, TimeUnit.MILLISECONDS);
+		long delay = ThreadLocalRandom.current().nextLong(Math.max(1, this.interval));
+		this.loop.execute(() -> this.loop.schedule(this::poll, delay));
 		return this.connected;
 	}
 
 	private void poll() {
+		if (this.stopped || inFlight()) {
+			return;
+		}
+		this.started = System.nanoTime();
+		this.tracker.requests.increment();
+		request(get(this.context, this.path + this.receiver.lastId()));
+	}
+
+	@Override
+	protected void response(int status, byte[] body, int length) {
+		if (status == 200) {
+			this.receiver.receive(body, 0, length, length);
+			this.connected.complete(null);
+		}
+		else {
+			this.tracker.errors.increment();
+		}
+		next();
+	}
+
+	@Override
+	protected void failed(Throwable cause) {
+		if (!this.stopped) {
+			this.tracker.errors.increment();
+		}
+		next();
+	}
+
+	private void next() {
 		if (this.stopped) {
 			return;
 		}
-		long started = System.nanoTime();
-		HttpRequest request = HttpRequest
-			.newBuilder(this.context
-				.uri("/api/rooms/" + this.context.room() + "/messages?limit=1000&after=" + this.receiver.lastId()))
-			.timeout(Duration.ofSeconds(30))
-			.GET()
-			.build();
-		this.tracker.requests.increment();
-		this.context.http().sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((response, ex) -> {
-			if (ex == null && response.statusCode() == 200) {
-				byte[] body = response.body();
-				this.receiver.receive(new String(body, StandardCharsets.ISO_8859_1), body.length);
-				this.connected.complete(null);
-			}
-			else {
-				this.tracker.errors.increment();
-			}
-			long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-			long next = Math.max(0, this.context.options().pollInterval().toMillis() - elapsed);
-			if (!this.stopped) {
-				this.context.timer().schedule(this::poll, next, TimeUnit.MILLISECONDS);
-			}
-		});
+		long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - this.started);
+		this.loop.schedule(this::poll, Math.max(0, this.interval - elapsed));
 	}
 
 	@Override
 	public void stop() {
 		this.stopped = true;
 		this.connected.completeExceptionally(new IllegalStateException("stopped"));
+		this.loop.execute(this::shutdown);
 	}
 
 }

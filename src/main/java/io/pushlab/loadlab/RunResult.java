@@ -30,11 +30,30 @@ import java.util.List;
  * @param generatorCpuSeconds CPU time the load generator itself used during the run:
  * close to the run's duration means the generator, not the server, was the limit
  * @param runSeconds wall time from the first connection attempt to the end of the drain
+ * @param generatorBusy how busy the generator was from the first measured publish to the
+ * end of the drain, 0 to 1 of the CPUs it may use (or of one CPU for its busiest selector
+ * thread, when higher); NaN when unknown
+ * @param ioThreads the generator's selector threads
  */
 public record RunResult(String technique, int clients, int connected, double connectSeconds, double rate, int messages,
 		int payload, int publishFailures, long expected, long delivered, long lost, long duplicates, long outOfOrder,
 		long errors, Latency latency, double deliveriesPerSecond, long httpRequests, long bytesReceived,
-		double bytesPerDelivery, Server server, double generatorCpuSeconds, double runSeconds) {
+		double bytesPerDelivery, Server server, double generatorCpuSeconds, double runSeconds, double generatorBusy,
+		int ioThreads) {
+
+	/** Above this share of its CPU the generator, not the server, may set the figures. */
+	public static final double GENERATOR_BOUND = 0.9;
+
+	/** How a report marks a generator-bound run. */
+	public static final String GENERATOR_BOUND_MARK = "generator-bound: not a server figure";
+
+	/**
+	 * @return true when the generator was over {@link #GENERATOR_BOUND} busy while it
+	 * measured: the run's latencies and rates are then not a server figure
+	 */
+	public boolean generatorBound() {
+		return this.generatorBusy > GENERATOR_BOUND;
+	}
 
 	/**
 	 * @return true when every receiver connected and got every message once, in order

@@ -1,20 +1,16 @@
 package io.pushlab.loadlab;
 
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Flow;
 
 /**
- * A Server-Sent Events receiver: one {@code GET /api/rooms/{room}/events} kept open. It
- * is connected when the response headers arrive (the server subscribes the stream before
- * it answers); each event, up to its blank line, is scanned for this run's messages.
+ * A Server-Sent Events receiver: one {@code GET /api/rooms/{room}/events} kept open on
+ * its own connection. It is connected when the response headers arrive (the server
+ * subscribes the stream before it answers); the body (chunked or not) goes through an
+ * {@link SseParser}, and each event's data is scanned as bytes for this run's messages. A
+ * stream the server ends while the run still needs it counts as an error.
  */
-final class SseLoadClient implements LoadClient, Flow.Subscriber<List<ByteBuffer>> {
+final class SseLoadClient extends NioConnection implements LoadClient, HttpResponseReader.Listener, SseParser.Listener {
 
 	private final LoadClient.Context context;
 
@@ -24,15 +20,16 @@ final class SseLoadClient implements LoadClient, Flow.Subscriber<List<ByteBuffer
 
 	private final CompletableFuture<Void> connected = new CompletableFuture<>();
 
-	private volatile Flow.Subscription subscription;
+	private final HttpResponseReader reader = new HttpResponseReader(this);
+
+	private final SseParser parser = new SseParser(this);
+
+	private boolean streaming;
 
 	private volatile boolean stopped;
 
-	private byte[] buffer = new byte[1024];
-
-	private int length;
-
 	SseLoadClient(LoadClient.Context context, Tracker.Receiver receiver, Tracker tracker) {
+		super(context.loops().next());
 		this.context = context;
 		this.receiver = receiver;
 		this.tracker = tracker;
@@ -40,81 +37,77 @@ final class SseLoadClient implements LoadClient, Flow.Subscriber<List<ByteBuffer
 
 	@Override
 	public CompletableFuture<Void> start() {
-		HttpRequest request = HttpRequest.newBuilder(this.context.uri("/api/rooms/" + this.context.room() + "/events"))
-			.header("Accept", "text/event-stream")
-			.GET()
-			.build();
-		this.tracker.requests.increment();
-		this.context.http().sendAsync(request, (info) -> {
-			if (info.statusCode() == 200) {
-				this.connected.complete(null);
-				return HttpResponse.BodySubscribers.fromSubscriber(this);
-			}
-			this.connected.completeExceptionally(new IllegalStateException("events answered " + info.statusCode()));
-			return HttpResponse.BodySubscribers.discarding();
-		}).whenComplete((response, ex) -> {
-			if (ex != null) {
-				this.connected.completeExceptionally(ex);
-			}
+		this.loop.execute(() -> {
 			if (!this.stopped) {
-				// the server ended the stream while the run still needed it
-				this.tracker.errors.increment();
+				this.tracker.requests.increment();
+				connect(this.context.address(), this.context.options().connectTimeout().toMillis());
 			}
 		});
 		return this.connected;
 	}
 
 	@Override
-	public void onSubscribe(Flow.Subscription subscription) {
-		this.subscription = subscription;
-		if (this.stopped) {
-			subscription.cancel();
+	protected void onConnected() {
+		send(("GET /api/rooms/" + this.context.room() + "/events HTTP/1.1\r\nHost: " + this.context.host()
+				+ "\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n\r\n")
+			.getBytes(StandardCharsets.US_ASCII));
+	}
+
+	@Override
+	protected void onBytes(byte[] bytes, int offset, int length) {
+		this.reader.feed(bytes, offset, length);
+	}
+
+	@Override
+	public void headers(HttpResponseReader response) {
+		if (response.status() == 200) {
+			this.streaming = true;
+			this.connected.complete(null);
 		}
 		else {
-			subscription.request(Long.MAX_VALUE);
+			this.connected.completeExceptionally(new IllegalStateException("events answered " + response.status()));
 		}
 	}
 
 	@Override
-	public void onNext(List<ByteBuffer> items) {
-		for (ByteBuffer item : items) {
-			int n = item.remaining();
-			if (this.length + n > this.buffer.length) {
-				this.buffer = Arrays.copyOf(this.buffer, Math.max(this.buffer.length * 2, this.length + n));
-			}
-			item.get(this.buffer, this.length, n);
-			this.length += n;
-		}
-		int start = 0;
-		for (int i = 1; i < this.length; i++) {
-			if (this.buffer[i] == '\n' && this.buffer[i - 1] == '\n') {
-				int size = i + 1 - start;
-				this.receiver.receive(new String(this.buffer, start, size, StandardCharsets.ISO_8859_1), size);
-				start = i + 1;
-			}
-		}
-		if (start > 0) {
-			System.arraycopy(this.buffer, start, this.buffer, 0, this.length - start);
-			this.length -= start;
+	public void body(byte[] bytes, int offset, int length) {
+		if (this.streaming) {
+			this.tracker.bytes.add(length);
+			this.parser.feed(bytes, offset, length);
 		}
 	}
 
 	@Override
-	public void onError(Throwable throwable) {
+	public void event(String type, byte[] data, int length) {
+		this.receiver.receive(data, 0, length, 0);
 	}
 
 	@Override
-	public void onComplete() {
+	public void complete(HttpResponseReader response) {
+		ended(null);
+	}
+
+	@Override
+	protected void onClosed(Throwable cause) {
+		if (!this.reader.endOfStream()) {
+			ended(cause);
+		}
+	}
+
+	private void ended(Throwable cause) {
+		close();
+		this.connected.completeExceptionally((cause != null) ? cause : new IllegalStateException("stream ended"));
+		if (!this.stopped) {
+			// the server ended the stream while the run still needed it
+			this.tracker.errors.increment();
+		}
 	}
 
 	@Override
 	public void stop() {
 		this.stopped = true;
 		this.connected.completeExceptionally(new IllegalStateException("stopped"));
-		Flow.Subscription s = this.subscription;
-		if (s != null) {
-			s.cancel();
-		}
+		this.loop.execute(this::close);
 	}
 
 }

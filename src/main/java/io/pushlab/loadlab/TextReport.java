@@ -44,6 +44,7 @@ final class TextReport {
 		rows.add(row("server threads peak", runs, (r) -> num(r.server().threadsPeak())));
 		rows.add(row("generator CPU / run time", runs,
 				(r) -> fmt("%.1f s / %.1f s", r.generatorCpuSeconds(), r.runSeconds())));
+		rows.add(row("generator busy (measured)", runs, TextReport::busy));
 		rows.add(row("verdict", runs, (r) -> r.clean() ? "clean" : "LOSSY"));
 		int columns = rows.get(0).length;
 		int[] widths = new int[columns];
@@ -75,7 +76,28 @@ final class TextReport {
 				out.append('\n');
 			}
 		}
+		List<String> bound = runs.stream().filter(RunResult::generatorBound).map(RunResult::technique).toList();
+		if (!bound.isEmpty()) {
+			out.append("\n")
+				.append(RunResult.GENERATOR_BOUND_MARK.toUpperCase(java.util.Locale.ROOT))
+				.append(": ")
+				.append(String.join(", ", bound))
+				.append(" — the generator's CPU was over ")
+				.append(Math.round(RunResult.GENERATOR_BOUND * 100))
+				.append(" % busy while it measured; ")
+				.append(RunResult.GENERATOR_BOUND_MARK)
+				.append(".\n");
+		}
 		return out.toString();
+	}
+
+	/** The generator's busy share, with the mark when it was the limit. */
+	static String busy(RunResult run) {
+		if (Double.isNaN(run.generatorBusy())) {
+			return "n/a";
+		}
+		String share = fmt("%.0f %% (%d io)", run.generatorBusy() * 100, run.ioThreads());
+		return run.generatorBound() ? share + " " + RunResult.GENERATOR_BOUND_MARK : share;
 	}
 
 	private static String[] row(String name, List<RunResult> runs, Function<RunResult, String> cell) {

@@ -110,6 +110,24 @@ final class Tracker {
 			}
 		}
 
+		/**
+		 * The same for UTF-8 bytes, scanned without making a string.
+		 * @param bytes holds the payload
+		 * @param from its first byte
+		 * @param to its end (exclusive)
+		 * @param byteCount bytes to count as received (0 when the caller counts them)
+		 * @return messages of this run found
+		 */
+		int receive(byte[] bytes, int from, int to, long byteCount) {
+			long now = System.nanoTime();
+			if (byteCount > 0) {
+				Tracker.this.bytes.add(byteCount);
+			}
+			synchronized (this) {
+				return Tracker.this.scan.scan(bytes, from, to, (id, seq) -> arrived(id, seq, now));
+			}
+		}
+
 		private void arrived(long id, int seq, long now) {
 			if (seq < 0 || seq >= Tracker.this.warmup + Tracker.this.messages) {
 				return;

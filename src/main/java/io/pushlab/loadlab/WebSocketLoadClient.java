@@ -1,17 +1,30 @@
 package io.pushlab.loadlab;
 
-import java.net.URI;
-import java.net.http.WebSocket;
-import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A WebSocket receiver: {@code /ws/chat?user=} under a name of its own, joins the room
- * and is connected when the {@code history} reply arrives; then scans every {@code chat}
- * frame for this run's messages ({@code presence} frames only count as bytes).
+ * A WebSocket receiver speaking RFC 6455 itself: the opening handshake on
+ * {@code /ws/chat?user=} under a name of its own (the {@code Sec-WebSocket-Accept} is
+ * checked), then a masked {@code join} frame; it is connected when the {@code history}
+ * reply arrives. Every {@code chat} frame is scanned as bytes for this run's messages
+ * ({@code presence} frames only count as bytes); pings are answered, a close from the
+ * server is answered and counted as an error.
  */
-final class WebSocketLoadClient implements LoadClient, WebSocket.Listener {
+final class WebSocketLoadClient extends NioConnection
+		implements LoadClient, HttpResponseReader.Listener, WsCodec.Listener {
+
+	/**
+	 * Longest message accepted from the server (a presence list of 10,000 names fits).
+	 */
+	static final int MAX_MESSAGE = 4 * 1024 * 1024;
+
+	private static final byte[] CHAT = "\"type\":\"chat\"".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] HISTORY = "\"type\":\"history\"".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] ERROR = "\"type\":\"error\"".getBytes(StandardCharsets.US_ASCII);
 
 	private final LoadClient.Context context;
 
@@ -21,126 +34,152 @@ final class WebSocketLoadClient implements LoadClient, WebSocket.Listener {
 
 	private final String user;
 
+	private final String key;
+
 	private final CompletableFuture<Void> connected = new CompletableFuture<>();
 
-	private final StringBuilder partial = new StringBuilder();
+	private final HttpResponseReader reader = new HttpResponseReader(this);
 
-	private volatile WebSocket socket;
+	private final WsCodec.Decoder decoder = new WsCodec.Decoder(this, false, MAX_MESSAGE);
+
+	private boolean open;
+
+	private boolean closeSent;
 
 	private volatile boolean stopped;
 
 	WebSocketLoadClient(LoadClient.Context context, Tracker.Receiver receiver, Tracker tracker, int index) {
+		super(context.loops().next());
 		this.context = context;
 		this.receiver = receiver;
 		this.tracker = tracker;
 		this.user = context.tag() + "-" + index;
+		ThreadLocalRandom random = ThreadLocalRandom.current();
+		this.key = WsCodec.key(random.nextLong(), random.nextLong());
 	}
 
 	@Override
 	public CompletableFuture<Void> start() {
-		URI base = this.context.base();
-		String scheme = "https".equals(base.getScheme()) ? "wss" : "ws";
-		URI uri = URI
-			.create(scheme + base.toString().substring(base.getScheme().length()) + "/ws/chat?user=" + this.user);
-		this.tracker.requests.increment();
-		this.context.http()
-			.newWebSocketBuilder()
-			.connectTimeout(Duration.ofSeconds(30))
-			.buildAsync(uri, this)
-			.whenComplete((ws, ex) -> {
-				if (ex != null) {
-					this.connected.completeExceptionally(ex);
-				}
-			});
+		this.loop.execute(() -> {
+			if (!this.stopped) {
+				this.tracker.requests.increment();
+				connect(this.context.address(), this.context.options().connectTimeout().toMillis());
+			}
+		});
 		return this.connected;
 	}
 
 	@Override
-	public void onOpen(WebSocket webSocket) {
-		this.socket = webSocket;
-		webSocket.sendText("{\"type\":\"join\",\"room\":\"" + this.context.room() + "\"}", true);
-		webSocket.request(1);
+	protected void onConnected() {
+		send(("GET /ws/chat?user=" + this.user + " HTTP/1.1\r\nHost: " + this.context.host()
+				+ "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + this.key
+				+ "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+			.getBytes(StandardCharsets.US_ASCII));
 	}
 
 	@Override
-	public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-		if (!last || this.partial.length() > 0) {
-			this.partial.append(data);
-			if (!last) {
-				webSocket.request(1);
-				return null;
+	protected void onBytes(byte[] bytes, int offset, int length) {
+		try {
+			if (this.open) {
+				this.decoder.feed(bytes, offset, length);
+				return;
+			}
+			int used = this.reader.feed(bytes, offset, length);
+			if (this.open && used < length) {
+				this.decoder.feed(bytes, offset + used, length - used);
 			}
 		}
-		String frame;
-		if (this.partial.length() > 0) {
-			frame = this.partial.toString();
-			this.partial.setLength(0);
+		catch (WsCodec.ProtocolException ex) {
+			sendFrame(WsCodec.CLOSE, WsCodec.closePayload(ex.closeCode, ""));
+			failConnection(ex);
 		}
-		else {
-			frame = data.toString();
+		catch (HttpResponseReader.MalformedResponseException ex) {
+			failConnection(ex);
 		}
-		if (frame.contains("\"type\":\"chat\"")) {
-			this.receiver.receive(frame, utf8Length(frame));
-		}
-		else {
-			this.tracker.bytes.add(utf8Length(frame));
-			if (frame.contains("\"type\":\"history\"")) {
-				this.connected.complete(null);
-			}
-			else if (frame.contains("\"type\":\"error\"")) {
-				this.tracker.errors.increment();
-			}
-		}
-		webSocket.request(1);
-		return null;
 	}
 
 	@Override
-	public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+	public void headers(HttpResponseReader response) {
+		if (response.status() != 101 || response.upgrade() == null || !response.upgrade().equalsIgnoreCase("websocket")
+				|| !WsCodec.accept(this.key).equals(response.webSocketAccept())) {
+			failConnection(new IllegalStateException("handshake answered " + response.status()));
+			return;
+		}
+		this.open = true;
+		sendFrame(WsCodec.TEXT,
+				("{\"type\":\"join\",\"room\":\"" + this.context.room() + "\"}").getBytes(StandardCharsets.UTF_8));
+	}
+
+	@Override
+	public void body(byte[] bytes, int offset, int length) {
+	}
+
+	@Override
+	public void complete(HttpResponseReader response) {
+	}
+
+	@Override
+	public void text(byte[] bytes, int offset, int length) {
+		int end = offset + length;
+		// the type comes first in PushLab's frames, but any order is read
+		int scanTo = end;
+		if (WireScan.indexOf(bytes, CHAT, offset, scanTo) >= 0) {
+			this.receiver.receive(bytes, offset, end, length);
+			return;
+		}
+		this.tracker.bytes.add(length);
+		if (WireScan.indexOf(bytes, HISTORY, offset, scanTo) >= 0) {
+			this.connected.complete(null);
+		}
+		else if (WireScan.indexOf(bytes, ERROR, offset, scanTo) >= 0) {
+			this.tracker.errors.increment();
+		}
+	}
+
+	@Override
+	public void ping(byte[] payload) {
+		sendFrame(WsCodec.PONG, payload);
+	}
+
+	@Override
+	public void close(int code, String reason) {
+		if (!this.closeSent) {
+			sendFrame(WsCodec.CLOSE, WsCodec.closePayload((code == 1005) ? 1000 : code, ""));
+		}
+		failConnection(new IllegalStateException("closed " + code + " " + reason));
+	}
+
+	@Override
+	protected void onClosed(Throwable cause) {
+		failConnection((cause != null) ? cause : new IllegalStateException("connection ended"));
+	}
+
+	private void failConnection(Throwable cause) {
+		close();
+		this.connected.completeExceptionally(cause);
 		if (!this.stopped) {
 			this.tracker.errors.increment();
-			this.connected.completeExceptionally(new IllegalStateException("closed " + statusCode + " " + reason));
 		}
-		return null;
+		this.stopped = true;
 	}
 
-	@Override
-	public void onError(WebSocket webSocket, Throwable error) {
-		if (!this.stopped) {
-			this.tracker.errors.increment();
+	private void sendFrame(int opcode, byte[] payload) {
+		if (opcode == WsCodec.CLOSE) {
+			this.closeSent = true;
 		}
-		this.connected.completeExceptionally(error);
+		send(WsCodec.clientFrame(opcode, payload, ThreadLocalRandom.current().nextInt()));
 	}
 
 	@Override
 	public void stop() {
 		this.stopped = true;
 		this.connected.completeExceptionally(new IllegalStateException("stopped"));
-		WebSocket ws = this.socket;
-		if (ws != null) {
-			ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").whenComplete((w, ex) -> ws.abort());
-		}
-	}
-
-	private static long utf8Length(String text) {
-		long bytes = 0;
-		for (int i = 0; i < text.length(); i++) {
-			char c = text.charAt(i);
-			if (c < 0x80) {
-				bytes++;
+		this.loop.execute(() -> {
+			if (this.open && isConnected() && !this.closeSent) {
+				sendFrame(WsCodec.CLOSE, WsCodec.closePayload(1000, "done"));
 			}
-			else if (c < 0x800) {
-				bytes += 2;
-			}
-			else if (Character.isHighSurrogate(c)) {
-				bytes += 4;
-				i++;
-			}
-			else {
-				bytes += 3;
-			}
-		}
-		return bytes;
+			close();
+		});
 	}
 
 }

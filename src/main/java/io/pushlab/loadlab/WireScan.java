@@ -20,13 +20,20 @@ final class WireScan {
 
 	private static final String NONCE = "\"nonce\":\"";
 
+	private static final byte[] ID_BYTES = ID.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+	private static final byte[] NONCE_BYTES = NONCE.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
 	private final String prefix;
+
+	private final byte[] prefixBytes;
 
 	/**
 	 * @param tag the run's nonce tag; nonces look like {@code tag-seq}
 	 */
 	WireScan(String tag) {
 		this.prefix = tag + "-";
+		this.prefixBytes = this.prefix.getBytes(java.nio.charset.StandardCharsets.UTF_8);
 	}
 
 	/**
@@ -82,6 +89,88 @@ final class WireScan {
 			}
 			from = p;
 		}
+	}
+
+	/**
+	 * The same scan over UTF-8 bytes, without making a string: what the NIO clients use.
+	 * @param bytes holds JSON with one message or an array of them
+	 * @param from first byte
+	 * @param to end (exclusive)
+	 * @param sink receives each message
+	 * @return how many messages of this run were found
+	 */
+	int scan(byte[] bytes, int from, int to, Sink sink) {
+		int found = 0;
+		int pos = from;
+		while (true) {
+			int idAt = indexOf(bytes, ID_BYTES, pos, to);
+			if (idAt < 0) {
+				return found;
+			}
+			pos = idAt + ID_BYTES.length;
+			long id = 0;
+			int digits = 0;
+			while (pos < to && bytes[pos] >= '0' && bytes[pos] <= '9') {
+				id = id * 10 + (bytes[pos] - '0');
+				pos++;
+				digits++;
+			}
+			if (digits == 0) {
+				continue;
+			}
+			int nextId = indexOf(bytes, ID_BYTES, pos, to);
+			int nonceAt = indexOf(bytes, NONCE_BYTES, pos, (nextId >= 0) ? nextId : to);
+			if (nonceAt < 0) {
+				continue;
+			}
+			int start = nonceAt + NONCE_BYTES.length;
+			if (!startsWith(bytes, this.prefixBytes, start, to)) {
+				continue;
+			}
+			int p = start + this.prefixBytes.length;
+			int seq = 0;
+			int seqDigits = 0;
+			while (p < to && bytes[p] >= '0' && bytes[p] <= '9' && seqDigits < 10) {
+				seq = seq * 10 + (bytes[p] - '0');
+				p++;
+				seqDigits++;
+			}
+			if (seqDigits > 0 && p < to && bytes[p] == '"') {
+				sink.message(id, seq);
+				found++;
+			}
+			pos = p;
+		}
+	}
+
+	/** The first index of {@code pattern} in {@code bytes[from, to)}, -1 when absent. */
+	static int indexOf(byte[] bytes, byte[] pattern, int from, int to) {
+		byte first = pattern[0];
+		int last = to - pattern.length;
+		outer: for (int i = from; i <= last; i++) {
+			if (bytes[i] != first) {
+				continue;
+			}
+			for (int j = 1; j < pattern.length; j++) {
+				if (bytes[i + j] != pattern[j]) {
+					continue outer;
+				}
+			}
+			return i;
+		}
+		return -1;
+	}
+
+	private static boolean startsWith(byte[] bytes, byte[] prefix, int at, int to) {
+		if (at + prefix.length > to) {
+			return false;
+		}
+		for (int j = 0; j < prefix.length; j++) {
+			if (bytes[at + j] != prefix[j]) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 }
