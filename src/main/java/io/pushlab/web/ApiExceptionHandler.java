@@ -17,6 +17,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -60,6 +61,18 @@ public class ApiExceptionHandler {
 	ResponseEntity<ProblemDetail> tooLarge(PayloadTooLargeException ex) {
 		this.rejections.reject("content_too_large");
 		return problem(HttpStatus.CONTENT_TOO_LARGE, List.of(ex.getMessage()));
+	}
+
+	/**
+	 * Publishing and the lab API take {@code application/json} only, so a cross-site
+	 * {@code <form enctype="text/plain">} (sent without a CORS preflight) cannot post.
+	 */
+	@ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+	ResponseEntity<ProblemDetail> unsupportedMediaType(HttpMediaTypeNotSupportedException ex) {
+		this.rejections.reject("unsupported_media_type");
+		String sent = (ex.getContentType() != null) ? ex.getContentType().toString() : "none";
+		return problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+				List.of("Content-Type: must be application/json (was " + sent + ")"));
 	}
 
 	@ExceptionHandler(TooManyRequestsException.class)
