@@ -86,7 +86,7 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 	 */
 	public record RawWebsocket(@DefaultValue("9527") @Min(0) @Max(65535) int port,
 			@DefaultValue("1048576") @Min(125) int maxMessageBytes, @DefaultValue("64") @Min(1) int maxConnections,
-			@DefaultValue("8192") @Min(256) int maxHeaderBytes, @DefaultValue("0.0.0.0") String bindAddress) {
+			@DefaultValue("8192") @Min(256) int maxHeaderBytes, @DefaultValue("127.0.0.1") String bindAddress) {
 	}
 
 	/**
