@@ -23,7 +23,7 @@ mkdir -p "$OUT"
 ulimit -n 65536
 
 taskset -c 0 "$JAVA" -Xms1g -Xmx4g -XX:+UseShenandoahGC ${JVM_OPTS:-} -jar "$JAR" --server.port="$PORT" \
-  --pushlab.raw-websocket.port=0 --logging.level.root=WARN ${SERVER_OPTS:-} >"$OUT/server.log" 2>&1 &
+  --pushlab.raw-websocket.port=0 --management.endpoints.web.exposure.include=health,metrics --logging.level.root=WARN ${SERVER_OPTS:-} >"$OUT/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null' EXIT
 for _ in $(seq 1 120); do

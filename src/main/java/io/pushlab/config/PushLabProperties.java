@@ -24,7 +24,8 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 		@DefaultValue("memory") @Pattern(regexp = "memory|redis") String broker,
 		@DefaultValue @Valid @NotNull Delivery delivery, @DefaultValue @Valid @NotNull LongPolling longPolling,
 		@DefaultValue @Valid @NotNull Sse sse, @DefaultValue @Valid @NotNull Websocket websocket,
-		@DefaultValue @Valid @NotNull RawWebsocket rawWebsocket, @DefaultValue @Valid @NotNull Redis redis) {
+		@DefaultValue @Valid @NotNull RawWebsocket rawWebsocket, @DefaultValue @Valid @NotNull Redis redis,
+		@DefaultValue @Valid @NotNull Lab lab) {
 
 	/**
 	 * The threads that write pushed messages to SSE and WebSocket connections.
@@ -85,7 +86,7 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 	 */
 	public record RawWebsocket(@DefaultValue("9527") @Min(0) @Max(65535) int port,
 			@DefaultValue("1048576") @Min(125) int maxMessageBytes, @DefaultValue("64") @Min(1) int maxConnections,
-			@DefaultValue("8192") @Min(256) int maxHeaderBytes, @DefaultValue("0.0.0.0") String bindAddress) {
+			@DefaultValue("8192") @Min(256) int maxHeaderBytes, @DefaultValue("127.0.0.1") String bindAddress) {
 	}
 
 	/**
@@ -101,6 +102,15 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 	 */
 	public record Redis(@DefaultValue("pushlab:") @NotNull String keyPrefix,
 			@DefaultValue("15s") @NotNull Duration instanceTtl, @DefaultValue("1s") @NotNull Duration syncInterval) {
+	}
+
+	/**
+	 * The lab API's calculators.
+	 *
+	 * @param maxConcurrentRequests lab requests served at once; more are answered 429
+	 * (each may hold a 2 MiB body and an answer about five times its payload)
+	 */
+	public record Lab(@DefaultValue("8") @Min(1) @Max(10_000) int maxConcurrentRequests) {
 	}
 
 }

@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 
 import io.pushlab.config.PushLabProperties;
 import io.pushlab.rfc6455.CloseCode;
@@ -18,9 +19,11 @@ import io.pushlab.rfc6455.MalformedFrameException;
 import io.pushlab.rfc6455.Opcode;
 import io.pushlab.web.InvalidInputException;
 import io.pushlab.web.JsonBodies;
+import io.pushlab.web.TooManyRequestsException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -29,7 +32,10 @@ import org.springframework.web.bind.annotation.RestController;
  * The lab's calculators: {@code POST /api/lab/handshake} shows how
  * {@code Sec-WebSocket-Accept} is computed, {@code POST /api/lab/frames/encode} builds a
  * frame, {@code POST /api/lab/frames/decode} takes one apart. Payloads are limited like
- * the raw server's messages ({@code pushlab.raw-websocket.max-message-bytes}).
+ * the raw server's messages ({@code pushlab.raw-websocket.max-message-bytes}); at most
+ * {@code pushlab.lab.max-concurrent-requests} are served at once (429 beyond), so
+ * parallel large requests cannot take the heap. Bodies must be {@code application/json}
+ * (415 otherwise).
  */
 @RestController
 @RequestMapping("/api/lab")
@@ -45,16 +51,19 @@ public class LabApiController {
 
 	private final int maxBodyBytes;
 
+	private final Semaphore permits;
+
 	public LabApiController(PushLabProperties properties, JsonMapper jsonMapper) {
 		this.jsonMapper = jsonMapper;
+		this.permits = new Semaphore(properties.lab().maxConcurrentRequests());
 		this.maxPayloadBytes = properties.rawWebsocket().maxMessageBytes();
 		// a payload in hex takes two characters a byte, a header at most 14 bytes
 		this.maxBodyBytes = (int) Math.min(Integer.MAX_VALUE - 8, 2L * this.maxPayloadBytes + 64 * 1024);
 	}
 
-	@PostMapping("/handshake")
+	@PostMapping(path = "/handshake", consumes = MediaType.APPLICATION_JSON_VALUE)
 	public Handshake.Explanation handshake(InputStream body) throws IOException {
-		JsonNode node = JsonBodies.readObject(body, this.maxBodyBytes, this.jsonMapper, "a JSON object with key");
+		JsonNode node = read(body, "a JSON object with key");
 		String key = JsonBodies.string(node, "key");
 		if (!Handshake.isValidKey(key)) {
 			throw new InvalidInputException("key: must be 16 bytes in base64, 24 characters, e.g. "
@@ -63,9 +72,20 @@ public class LabApiController {
 		return Handshake.explain(key);
 	}
 
-	@PostMapping("/frames/encode")
+	@PostMapping(path = "/frames/encode", consumes = MediaType.APPLICATION_JSON_VALUE)
 	public Map<String, Object> encode(InputStream body) throws IOException {
-		JsonNode node = JsonBodies.readObject(body, this.maxBodyBytes, this.jsonMapper, "a JSON object with text");
+		if (!this.permits.tryAcquire()) {
+			throw busy();
+		}
+		try {
+			return encode(readHeld(body, "a JSON object with text"));
+		}
+		finally {
+			this.permits.release();
+		}
+	}
+
+	private Map<String, Object> encode(JsonNode node) {
 		String text = JsonBodies.string(node, "text");
 		boolean mask = JsonBodies.bool(node, "mask", true);
 		boolean fin = JsonBodies.bool(node, "fin", true);
@@ -94,9 +114,20 @@ public class LabApiController {
 		return result;
 	}
 
-	@PostMapping("/frames/decode")
+	@PostMapping(path = "/frames/decode", consumes = MediaType.APPLICATION_JSON_VALUE)
 	public Map<String, Object> decode(InputStream body) throws IOException {
-		JsonNode node = JsonBodies.readObject(body, this.maxBodyBytes, this.jsonMapper, "a JSON object with hex");
+		if (!this.permits.tryAcquire()) {
+			throw busy();
+		}
+		try {
+			return decode(readHeld(body, "a JSON object with hex"));
+		}
+		finally {
+			this.permits.release();
+		}
+	}
+
+	private Map<String, Object> decode(JsonNode node) {
 		String hex = JsonBodies.string(node, "hex");
 		if (hex == null) {
 			throw new InvalidInputException("hex: is required");
@@ -111,6 +142,34 @@ public class LabApiController {
 		catch (MalformedFrameException ex) {
 			throw new InvalidInputException("hex: " + ex.getMessage());
 		}
+	}
+
+	/**
+	 * Reads a small body (the handshake's) under a permit.
+	 */
+	private JsonNode read(InputStream body, String expected) throws IOException {
+		if (!this.permits.tryAcquire()) {
+			throw busy();
+		}
+		try {
+			return readHeld(body, expected);
+		}
+		finally {
+			this.permits.release();
+		}
+	}
+
+	private JsonNode readHeld(InputStream body, String expected) throws IOException {
+		return JsonBodies.readObject(body, this.maxBodyBytes, this.jsonMapper, expected);
+	}
+
+	/**
+	 * A body may be 2 MiB and an answer about five times its payload: past
+	 * {@code pushlab.lab.max-concurrent-requests} at once, refuse rather than queue.
+	 */
+	private static TooManyRequestsException busy() {
+		return new TooManyRequestsException("lab_busy",
+				"lab: too many lab requests at once (pushlab.lab.max-concurrent-requests); try again", 1);
 	}
 
 	/**

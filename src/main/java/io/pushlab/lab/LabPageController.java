@@ -17,6 +17,9 @@ public class LabPageController {
 	@GetMapping("/lab")
 	public String lab(Model model) {
 		model.addAttribute("rawPort", this.rawServer.port());
+		model.addAttribute("rawOffReason", this.rawServer.offReason());
+		model.addAttribute("rawBindAddress", this.rawServer.bindAddress());
+		model.addAttribute("rawLoopbackOnly", this.rawServer.port() > 0 && this.rawServer.isLoopbackOnly());
 		return "lab";
 	}
 

@@ -1,6 +1,5 @@
 package io.pushlab.rfc6455;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,7 +26,10 @@ final class RawConnection implements Runnable {
 
 	private static final Log logger = LogFactory.getLog(RawConnection.class);
 
-	/** How long a client may take to send its opening handshake. */
+	/**
+	 * How long a client may take to send its whole opening handshake: a total deadline,
+	 * not a per-read timeout, so a client sending a byte now and then cannot hold a slot.
+	 */
 	static final int HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
 	/**
@@ -65,7 +67,7 @@ final class RawConnection implements Runnable {
 	RawConnection(Socket socket, RawWebSocketServer.Settings settings, Function<FrameDescription, String> json,
 			Consumer<RawConnection> onEnd) throws IOException {
 		this.socket = socket;
-		this.in = new BufferedInputStream(socket.getInputStream());
+		this.in = new DeadlineInputStream.Buffered(new DeadlineInputStream(socket));
 		this.out = new BufferedOutputStream(socket.getOutputStream());
 		this.settings = settings;
 		this.json = json;
@@ -75,9 +77,10 @@ final class RawConnection implements Runnable {
 	@Override
 	public void run() {
 		try (Socket socket = this.socket) {
-			socket.setSoTimeout(HANDSHAKE_TIMEOUT_MILLIS);
+			DeadlineInputStream.of(this.in).deadline(System.nanoTime() + HANDSHAKE_TIMEOUT_MILLIS * 1_000_000L);
 			socket.setTcpNoDelay(true);
 			if (handshake()) {
+				DeadlineInputStream.of(this.in).deadline(0);
 				socket.setSoTimeout(0);
 				talk();
 			}
@@ -98,7 +101,7 @@ final class RawConnection implements Runnable {
 	 */
 	void refuse() {
 		try (Socket socket = this.socket) {
-			socket.setSoTimeout(HANDSHAKE_TIMEOUT_MILLIS);
+			DeadlineInputStream.of(this.in).deadline(System.nanoTime() + HANDSHAKE_TIMEOUT_MILLIS * 1_000_000L);
 			RequestHead.read(this.in, this.settings.maxHeaderBytes());
 			this.out.write(Handshake.refusal("503 Service Unavailable",
 					"too many connections (" + this.settings.maxConnections() + "), try again later"));

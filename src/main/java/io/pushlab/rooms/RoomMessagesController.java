@@ -46,7 +46,7 @@ public class RoomMessagesController {
 		this.jsonMapper = jsonMapper;
 	}
 
-	@PostMapping
+	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
 	public ResponseEntity<String> publish(@PathVariable String room, InputStream body) throws IOException {
 		InvalidInputException.throwIfAny(MessageRules.checkRoom("room", room));
 		Draft draft = parse(body);

@@ -8,13 +8,16 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.pushlab.hub.BrokerUnavailableException;
+import io.pushlab.stats.Rejections;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -23,30 +26,63 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 /**
  * Every API error as RFC 9457 {@code application/problem+json}: {@code type},
  * {@code title}, {@code status}, {@code detail} naming the field at fault, and
- * {@code errors} listing every field.
+ * {@code errors} listing every field. Every refusal (400, 413, 415, 429) is counted in
+ * {@code pushlab.rejected{reason}}.
  */
 @RestControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class ApiExceptionHandler {
 
+	private final Rejections rejections;
+
+	public ApiExceptionHandler(Rejections rejections) {
+		this.rejections = rejections;
+	}
+
 	@ExceptionHandler(InvalidInputException.class)
 	ResponseEntity<ProblemDetail> invalid(InvalidInputException ex) {
+		this.rejections.reject("invalid_input");
 		return problem(HttpStatus.BAD_REQUEST, ex.errors());
 	}
 
 	@ExceptionHandler(MethodArgumentTypeMismatchException.class)
 	ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException ex) {
+		this.rejections.reject("invalid_input");
 		return problem(HttpStatus.BAD_REQUEST, List.of(ex.getName() + ": must be a whole number"));
 	}
 
 	@ExceptionHandler(MissingServletRequestParameterException.class)
 	ResponseEntity<ProblemDetail> missing(MissingServletRequestParameterException ex) {
+		this.rejections.reject("invalid_input");
 		return problem(HttpStatus.BAD_REQUEST, List.of(ex.getParameterName() + ": is required"));
 	}
 
 	@ExceptionHandler(PayloadTooLargeException.class)
 	ResponseEntity<ProblemDetail> tooLarge(PayloadTooLargeException ex) {
+		this.rejections.reject("content_too_large");
 		return problem(HttpStatus.CONTENT_TOO_LARGE, List.of(ex.getMessage()));
+	}
+
+	/**
+	 * Publishing and the lab API take {@code application/json} only, so a cross-site
+	 * {@code <form enctype="text/plain">} (sent without a CORS preflight) cannot post.
+	 */
+	@ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+	ResponseEntity<ProblemDetail> unsupportedMediaType(HttpMediaTypeNotSupportedException ex) {
+		this.rejections.reject("unsupported_media_type");
+		String sent = (ex.getContentType() != null) ? ex.getContentType().toString() : "none";
+		return problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+				List.of("Content-Type: must be application/json (was " + sent + ")"));
+	}
+
+	@ExceptionHandler(TooManyRequestsException.class)
+	ResponseEntity<ProblemDetail> tooMany(TooManyRequestsException ex) {
+		this.rejections.reject(ex.reason());
+		ResponseEntity<ProblemDetail> response = problem(HttpStatus.TOO_MANY_REQUESTS, List.of(ex.getMessage()));
+		return ResponseEntity.status(response.getStatusCode())
+			.headers(response.getHeaders())
+			.header(HttpHeaders.RETRY_AFTER, Long.toString(ex.retryAfterSeconds()))
+			.body(response.getBody());
 	}
 
 	@ExceptionHandler(NotFoundException.class)

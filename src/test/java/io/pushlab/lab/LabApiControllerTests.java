@@ -3,7 +3,9 @@ package io.pushlab.lab;
 import java.util.Map;
 
 import io.pushlab.config.PushLabProperties;
+import io.pushlab.stats.Rejections;
 import io.pushlab.web.ApiExceptionHandler;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -28,7 +30,7 @@ class LabApiControllerTests {
 
 	private final MockMvc mvc = MockMvcBuilders
 		.standaloneSetup(new LabApiController(properties(MAX_MESSAGE_BYTES), JsonMapper.builder().build()))
-		.setControllerAdvice(new ApiExceptionHandler())
+		.setControllerAdvice(new ApiExceptionHandler(new Rejections(new SimpleMeterRegistry())))
 		.build();
 
 	@Test

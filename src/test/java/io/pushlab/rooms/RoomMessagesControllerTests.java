@@ -4,7 +4,9 @@ import java.time.Clock;
 
 import io.pushlab.hub.InMemoryBroker;
 import io.pushlab.hub.MessageRules;
+import io.pushlab.stats.Rejections;
 import io.pushlab.web.ApiExceptionHandler;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,7 +29,7 @@ class RoomMessagesControllerTests {
 		.standaloneSetup(new RoomMessagesController(
 				new InMemoryBroker(100, this.jsonMapper::writeValueAsString, Clock.systemUTC()), new MessageRules(2000),
 				this.jsonMapper))
-		.setControllerAdvice(new ApiExceptionHandler())
+		.setControllerAdvice(new ApiExceptionHandler(new Rejections(new SimpleMeterRegistry())))
 		.build();
 
 	@Test

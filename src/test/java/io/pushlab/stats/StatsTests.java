@@ -8,6 +8,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -26,6 +29,9 @@ class StatsTests {
 
 	@LocalServerPort
 	int port;
+
+	@Autowired
+	MeterRegistry registry;
 
 	Api api;
 
@@ -51,6 +57,22 @@ class StatsTests {
 				assertThat(techniques.get(technique).get(field).isNumber()).as(technique + "." + field).isTrue();
 			}
 		}
+	}
+
+	@Test
+	void refusalsAreCountedByReasonInStatsAndAsAMeter() {
+		long before = rejected("invalid_input");
+		assertThat(this.api.post("/api/rooms/stats-rejected/messages", "{\"from\": 5}").statusCode()).isEqualTo(400);
+		assertThat(this.api.post("/api/rooms/stats-rejected/messages", "[]").statusCode()).isEqualTo(400);
+		assertThat(rejected("invalid_input") - before).isEqualTo(2);
+		assertThat(this.registry.get("pushlab.rejected").tag("reason", "invalid_input").counter().count())
+			.isGreaterThanOrEqualTo(2);
+	}
+
+	private long rejected(String reason) {
+		JsonNode rejected = this.api.getJson("/api/stats").get("rejected");
+		assertThat(rejected.isObject()).isTrue();
+		return rejected.has(reason) ? rejected.get(reason).asLong() : 0;
 	}
 
 	@Test
