@@ -86,6 +86,7 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 		this.settings = properties.websocket();
 	}
 
+	// @excerpt websocket
 	@Override
 	public void afterConnectionEstablished(WebSocketSession session) throws Exception {
 		this.stats.opened(Technique.WEBSOCKET);
@@ -111,6 +112,7 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 				new TokenBucket(this.settings.maxMessagesPerSecond(), System::nanoTime), this.stats);
 		this.sessions.add(connection);
 	}
+	// @end
 
 	/** A write blocked on a client that stops reading fails after send-time-limit. */
 	private void limitBlockingSends(WebSocketSession session) {
@@ -122,6 +124,7 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 		}
 	}
 
+	// @excerpt websocket
 	@Override
 	protected void handleTextMessage(WebSocketSession session, TextMessage message) {
 		ChatConnection connection = this.sessions.get(session.getId());
@@ -159,6 +162,7 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 			sendError(connection, ErrorCode.UNAVAILABLE, "server: " + ex.getMessage(), frame.nonce());
 		}
 	}
+	// @end
 
 	private void handle(ChatConnection connection, ClientFrame frame) {
 		if (frame instanceof ClientFrame.Join join) {
@@ -241,6 +245,7 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 		}
 	}
 
+	// @excerpt websocket
 	@Override
 	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
 		this.stats.closed(Technique.WEBSOCKET);
@@ -259,5 +264,6 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 		}
 		this.names.release(connection.user(), connection.owner());
 	}
+	// @end
 
 }
