@@ -3,6 +3,7 @@
 // publish call → each panel's arrival of the same nonce). User text goes in with
 // textContent only.
 import { ROOM_PATTERN, delay, el, fetchCounted, formatBytes, randomId, utf8Length } from './common.js';
+import { stallWatch } from './stall.js';
 
 const page = document.getElementById('page');
 const controls = page.querySelector('[data-role="controls"]');
@@ -265,7 +266,10 @@ class SseTransport {
     this.source = new EventSource(`/api/rooms/${startRoom}/events?lastEventId=${cursor}`);
     this.panel.cost.requests++;
     this.panel.status('connecting', 'warn');
+    this.stall = this.stall || stallWatch(this.panel.root.querySelector('h2'), 'SSE stream');
+    this.stall.start();
     this.source.addEventListener('open', () => {
+      this.stall.opened();
       this.panel.cost.open = 1;
       this.panel.status('stream open', 'ok');
     });
@@ -287,6 +291,9 @@ class SseTransport {
   }
 
   stop() {
+    if (this.stall) {
+      this.stall.opened();
+    }
     if (this.source) {
       this.source.close();
       this.source = null;

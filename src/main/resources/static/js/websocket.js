@@ -3,6 +3,7 @@
 // fills the gap from the history frame, showing each message once (by id).
 // User text is only ever put in the page with textContent (el()).
 import { Counters, MessageList, ROOM_PATTERN, el, formatTime, initialRoom, randomId, setStatus, utf8Length } from './common.js';
+import { stallWatch } from './stall.js';
 
 const USER_PATTERN = /^[\p{L}\p{N}_.-]{1,32}$/u;
 const BACKOFF_START_MS = 500;
@@ -25,6 +26,7 @@ const presenceList = page.querySelector('[data-role="presence"]');
 const presenceRoom = page.querySelector('[data-role="presence-room"]');
 const errorList = page.querySelector('[data-role="errors"]');
 const noErrors = page.querySelector('[data-role="no-errors"]');
+const stall = stallWatch(connectForm, 'WebSocket connection');
 
 const state = {
   user: null,
@@ -212,6 +214,7 @@ function connect() {
   const socket = new WebSocket(`${scheme}://${location.host}/ws/chat?user=${encodeURIComponent(state.user)}`);
   state.socket = socket;
   state.opened = false;
+  stall.start();
   setStatus(page, state.attempt > 0 ? `reconnecting (attempt ${state.attempt})…` : 'connecting…', 'warn');
   socket.addEventListener('open', () => {
     if (state.socket !== socket) {
@@ -219,6 +222,7 @@ function connect() {
     }
     state.opened = true;
     state.attempt = 0;
+    stall.opened();
     setStatus(page, `connected as ${state.user}`, 'ok');
     connectError.hidden = true;
     const joined = rooms();
@@ -245,6 +249,7 @@ function connect() {
 
 function closed(event) {
   const opened = state.opened;
+  stall.opened();
   state.socket = null;
   for (const entry of rooms()) {
     entry.users = [];
