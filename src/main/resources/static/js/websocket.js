@@ -8,6 +8,8 @@ import { stallWatch } from './stall.js';
 const USER_PATTERN = /^[\p{L}\p{N}_.-]{1,32}$/u;
 const BACKOFF_START_MS = 500;
 const BACKOFF_MAX_MS = 30000;
+/** Failed handshakes in a row (never opened) before the page stops retrying. */
+const MAX_REFUSED = 5;
 
 const page = document.getElementById('page');
 const counters = new Counters(page);
@@ -272,6 +274,32 @@ function closed(event) {
     }
     updateForms();
     return;
+  }
+  if (opened) {
+    state.refused = 0;
+  }
+  else if (state.refused >= MAX_REFUSED) {
+    // The browser hides the handshake's status, but the server answered plain HTTP meanwhile:
+    // stop and say what the refusal likely was.
+    state.wanted = false;
+    state.refused = 0;
+    showConnectError('The server is up but refused the WebSocket handshake several times in a row (the browser '
+      + 'does not show why). Usually it is 403: this page was loaded from an origin the server does not allow '
+      + '(pushlab.websocket.allowed-origins, or a TLS proxy without forwarded headers). '
+      + 'Reload the page from the server\'s own address, or press Connect to try again.');
+    setStatus(page, 'handshake refused', 'bad');
+    updateForms();
+    return;
+  }
+  else {
+    // a handshake that never opened: count it as refused only if the server answers plain HTTP
+    fetch('/api/stats', { cache: 'no-store' }).then((response) => {
+      if (response.ok) {
+        state.refused = (state.refused || 0) + 1;
+      }
+    }).catch(() => {
+      state.refused = 0;
+    });
   }
   const wait = Math.min(BACKOFF_MAX_MS, BACKOFF_START_MS * 2 ** state.attempt) * (0.5 + Math.random() / 2);
   state.attempt++;
