@@ -3,6 +3,7 @@
 // publish call → each panel's arrival of the same nonce). User text goes in with
 // textContent only.
 import { ROOM_PATTERN, delay, el, fetchCounted, formatBytes, randomId, utf8Length } from './common.js';
+import { stallWatch } from './stall.js';
 
 const page = document.getElementById('page');
 const controls = page.querySelector('[data-role="controls"]');
@@ -117,6 +118,7 @@ class Panel {
     const set = (name, value) => {
       this.root.querySelector(`[data-stat="${name}"]`).textContent = String(value);
     };
+    this.lost = lost;
     set('received', this.latencies.length);
     set('lost', lost);
     set('duplicated', this.duplicated);
@@ -265,7 +267,10 @@ class SseTransport {
     this.source = new EventSource(`/api/rooms/${startRoom}/events?lastEventId=${cursor}`);
     this.panel.cost.requests++;
     this.panel.status('connecting', 'warn');
+    this.stall = this.stall || stallWatch(this.panel.root.querySelector('h2'), 'SSE stream');
+    this.stall.start();
     this.source.addEventListener('open', () => {
+      this.stall.opened();
       this.panel.cost.open = 1;
       this.panel.status('stream open', 'ok');
     });
@@ -287,6 +292,9 @@ class SseTransport {
   }
 
   stop() {
+    if (this.stall) {
+      this.stall.opened();
+    }
     if (this.source) {
       this.source.close();
       this.source = null;
@@ -363,6 +371,79 @@ const transports = {
   websocket: new WebSocketTransport(panels.websocket),
 };
 
+/** One chart for the four: each technique's latency distribution (percentile against ms), live. */
+const distribution = new Chart(page.querySelector('[data-role="cdf-chart"]'), {
+  type: 'line',
+  data: { datasets: TECHNIQUES.map((technique) => ({ label: technique, data: [], borderColor: COLORS[technique],
+    backgroundColor: COLORS[technique], pointRadius: 0, borderWidth: 2, stepped: true })) },
+  options: {
+    animation: false, responsive: true, maintainAspectRatio: false, parsing: false,
+    scales: { x: { type: 'linear', beginAtZero: true, title: { display: true, text: 'latency (ms)' } },
+      y: { min: 0, max: 100, title: { display: true, text: 'percentile of messages (%)' } } },
+  },
+});
+const drawn = {};
+
+function renderDistribution() {
+  let changed = false;
+  TECHNIQUES.forEach((technique, index) => {
+    const latencies = panels[technique].latencies;
+    if (drawn[technique] === latencies.length) {
+      return;
+    }
+    drawn[technique] = latencies.length;
+    const sorted = latencies.map((entry) => entry.latency).sort((a, b) => a - b);
+    distribution.data.datasets[index].data = sorted.map((latency, i) => ({ x: Math.round(latency * 10) / 10,
+      y: Math.round(((i + 1) / sorted.length) * 1000) / 10 }));
+    changed = true;
+  });
+  if (changed) {
+    distribution.update('none');
+  }
+}
+
+/** The run as data: settings, and per technique its counters, cost and every latency. */
+function runData() {
+  const round = (value) => (value === null ? null : Math.round(value * 10) / 10);
+  return {
+    room, exportedAt: new Date().toISOString(), published: seq,
+    settings: { rate: setting('rate', 5, 1, 50), payload: setting('payload', 32, 1, 2000),
+      interval: setting('interval', 1000, 100, 60000), timeout: setting('timeout', 25000, 1000, 25000) },
+    techniques: Object.fromEntries(TECHNIQUES.map((technique) => {
+      const panel = panels[technique];
+      const sorted = panel.latencies.map((entry) => entry.latency).sort((a, b) => a - b);
+      return [technique, { received: panel.latencies.length, lost: panel.lost || 0, duplicated: panel.duplicated,
+        p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), max: round(sorted.length ? sorted[sorted.length - 1] : null),
+        requests: panel.cost.requests, bytesReceived: panel.cost.bytes,
+        latencies: panel.latencies.map((entry) => ({ seq: entry.seq, nonce: entry.nonce, ms: round(entry.latency) })) }];
+    })),
+  };
+}
+
+function runCsv(data) {
+  const lines = ['technique,seq,nonce,latency_ms'];
+  for (const technique of TECHNIQUES) {
+    for (const entry of data.techniques[technique].latencies) {
+      lines.push(`${technique},${entry.seq},${entry.nonce},${entry.ms}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Downloads the run; the link stays in the page (data-role=export-link) until the next export. */
+function download(kind) {
+  const data = runData();
+  const body = kind === 'json' ? JSON.stringify(data, null, 2) : runCsv(data);
+  const link = page.querySelector('[data-role="export-link"]');
+  if (link.href) {
+    URL.revokeObjectURL(link.href);
+  }
+  link.href = URL.createObjectURL(new Blob([body], { type: kind === 'json' ? 'application/json' : 'text/csv' }));
+  link.download = `pushlab-compare-${room}.${kind}`;
+  link.dataset.kind = kind;
+  link.click();
+}
+
 function showError(message) {
   errorNode.textContent = message;
   errorNode.hidden = !message;
@@ -372,6 +453,7 @@ function showError(message) {
 async function startAll() {
   Object.values(transports).forEach((transport) => transport.stop());
   Object.values(panels).forEach((panel) => panel.reset());
+  TECHNIQUES.forEach((technique) => delete drawn[technique]);
   sent = new Map();
   seq = 0;
   publishedNode.textContent = '0';
@@ -448,6 +530,8 @@ function startTicker() {
 }
 
 tickerButton.addEventListener('click', () => (ticker ? stopTicker() : startTicker()));
+controls.querySelector('[data-action="export-json"]').addEventListener('click', () => download('json'));
+controls.querySelector('[data-action="export-csv"]').addEventListener('click', () => download('csv'));
 controls.querySelector('[data-action="send"]').addEventListener('click', () => publishOne());
 controls.querySelector('[data-action="reset"]').addEventListener('click', () => {
   stopTicker();
@@ -482,6 +566,9 @@ if (roomParam && ROOM_PATTERN.test(roomParam)) {
   controls.elements.room.value = roomParam;
 }
 startAll();
-setInterval(() => Object.values(panels).forEach((panel) => panel.render()), 250);
+setInterval(() => {
+  Object.values(panels).forEach((panel) => panel.render());
+  renderDistribution();
+}, 250);
 setInterval(refreshServer, 1000);
 refreshServer();

@@ -214,6 +214,17 @@ const rawForm = page.querySelector('[data-role="raw-form"]');
 const rawLog = page.querySelector('[data-role="raw-log"]');
 const connectButton = page.querySelector('[data-action="connect"]');
 const disconnectButton = page.querySelector('[data-action="disconnect"]');
+// The raw server speaks plain TCP on its own port (no TLS, no proxy): a page served over
+// HTTPS (e.g. behind deploy/nginx.conf) may not open ws:// to it, so say so instead of failing.
+const rawBlocked = location.protocol === 'https:' && rawPort > 0;
+if (rawBlocked) {
+  const notice = el('p', 'notice', `This page came over HTTPS, and the hand-written server is plain ws:// on port ${rawPort}`
+    + ' of this host, without TLS: browsers refuse that mixed content. Open this page over http:// on the app\'s own port'
+    + ' to talk to it. Sections 1 to 3 work either way.');
+  notice.dataset.role = 'raw-https';
+  rawLog.before(notice);
+  connectButton.disabled = true;
+}
 let socket = null;
 let sent = [];
 
@@ -266,7 +277,7 @@ function send(data, what) {
 }
 
 page.querySelector('[data-role="raw-url"]').textContent = rawUrl;
-if (rawPort > 0) {
+if (rawPort > 0 && !rawBlocked) {
   page.querySelector('[data-role="request-host"]').textContent = `${location.hostname}:${rawPort}`;
   connectButton.addEventListener('click', connect);
   disconnectButton.addEventListener('click', () => socket && socket.close(1000, 'bye'));

@@ -2,6 +2,8 @@
 // message arrives (or with 204 at the timeout) and the page asks again at once.
 import { Counters, MessageList, bindSendForm, delay, fetchCounted, initialRoom, randomId, setStatus } from './common.js';
 
+const MIN_TIMEOUT_MS = 1000;
+
 const page = document.getElementById('page');
 const controls = page.querySelector('[data-role="controls"]');
 const list = new MessageList(page);
@@ -18,8 +20,9 @@ let generation = 0;
 let controller = null;
 
 function timeout() {
+  // Below a second a long poll is a busy loop of short polls: keep at least 1000 ms.
   const value = Number(controls.elements.timeout.value);
-  return Number.isFinite(value) && value >= 0 ? value : 25000;
+  return Number.isFinite(value) ? Math.min(25000, Math.max(MIN_TIMEOUT_MS, value)) : 25000;
 }
 
 /** Starts over in the current room from its last 20 messages. */

@@ -1,5 +1,6 @@
 // Short polling: ask the server every interval for messages after the cursor.
 import { Counters, MessageList, bindSendForm, fetchCounted, initialRoom, setStatus } from './common.js';
+import { stallWatch } from './stall.js';
 
 const page = document.getElementById('page');
 const controls = page.querySelector('[data-role="controls"]');
@@ -7,6 +8,7 @@ const list = new MessageList(page);
 const counters = new Counters(page);
 const cursorNode = page.querySelector('[data-role="cursor"]');
 const nextNode = page.querySelector('[data-role="next"]');
+const stall = stallWatch(page.querySelector('.messages-card h2'), 'poll request');
 
 let room = initialRoom();
 let cursor = null;
@@ -30,13 +32,36 @@ function schedule(ms) {
 }
 
 async function start() {
-  // Start with the room's last 20 messages.
+  // Start with the room's last 20 messages; when the server cannot be reached, say so and retry.
   const mine = ++generation;
-  const { response, text } = await fetchCounted(`/api/rooms/${room}/messages?after=0&limit=1`);
-  if (mine !== generation) {
+  stall.start();
+  try {
+    const { response, text } = await fetchCounted(`/api/rooms/${room}/messages?after=0&limit=1`);
+    stall.opened();
+    if (mine !== generation) {
+      return;
+    }
+    if (!response.ok) {
+      throw new Error(`HTTP ${response.status}`);
+    }
+    cursor = Math.max(0, JSON.parse(text).last - 20);
+  }
+  catch (e) {
+    stall.opened();
+    if (mine !== generation) {
+      return;
+    }
+    counters.add('errors');
+    const wait = Math.max(interval(), 2000);
+    setStatus(page, `could not reach the server (${e.message}); retrying in ${wait / 1000} s`, 'bad');
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      if (mine === generation) {
+        start();
+      }
+    }, wait);
     return;
   }
-  cursor = response.ok ? Math.max(0, JSON.parse(text).last - 20) : 0;
   poll();
 }
 

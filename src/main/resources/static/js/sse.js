@@ -1,12 +1,14 @@
 // Server-Sent Events: one EventSource; the browser reconnects by itself with
 // Last-Event-ID, and the Reconnect button does the same by hand with ?lastEventId=.
-import { Counters, MessageList, bindSendForm, fetchCounted, initialRoom, setStatus, utf8Length } from './common.js';
+import { Counters, MessageList, bindSendForm, delay, fetchCounted, initialRoom, setStatus, utf8Length } from './common.js';
+import { stallWatch } from './stall.js';
 
 const page = document.getElementById('page');
 const list = new MessageList(page);
 const counters = new Counters(page);
 const cursorNode = page.querySelector('[data-role="cursor"]');
 const toggle = page.querySelector('[data-action="toggle"]');
+const stall = stallWatch(page.querySelector('.messages-card h2'), 'event stream');
 
 let room = initialRoom();
 let cursor = null;
@@ -16,13 +18,18 @@ let replayUntil = 0;
 function connect() {
   if (source) {
     source.close();
+    source = null;
   }
   const url = cursor === null ? `/api/rooms/${room}/events` : `/api/rooms/${room}/events?lastEventId=${cursor}`;
   source = new EventSource(url);
   counters.add('requests');
   setStatus(page, 'connecting…', 'warn');
   toggle.textContent = 'Disconnect';
-  source.addEventListener('open', () => setStatus(page, 'stream open', 'ok'));
+  stall.start();
+  source.addEventListener('open', () => {
+    stall.opened();
+    setStatus(page, 'stream open', 'ok');
+  });
   source.addEventListener('message', (event) => {
     const message = JSON.parse(event.data);
     // id: + event: + data: lines as they came on the wire
@@ -48,14 +55,32 @@ function connect() {
   });
 }
 
+/** Starts from the room's last 20 messages; retries with backoff while the server cannot be reached. */
 async function start() {
-  const { response, text } = await fetchCounted(`/api/rooms/${room}/messages?after=0&limit=1`);
-  cursor = response.ok ? Math.max(0, JSON.parse(text).last - 20) : 0;
+  stall.start();
+  for (let failures = 0; ; failures++) {
+    try {
+      const { response, text } = await fetchCounted(`/api/rooms/${room}/messages?after=0&limit=1`);
+      if (!response.ok) {
+        throw new Error(`HTTP ${response.status}`);
+      }
+      cursor = Math.max(0, JSON.parse(text).last - 20);
+      break;
+    }
+    catch (e) {
+      const wait = Math.min(30000, 500 * 2 ** Math.min(failures, 6));
+      counters.add('reconnects');
+      setStatus(page, `could not reach the server (${e.message}); retrying in ${Math.round(wait / 100) / 10} s`, 'bad');
+      await delay(wait);
+    }
+  }
   connect();
 }
 
 page.querySelector('[data-action="reconnect"]').addEventListener('click', async () => {
   counters.add('reconnects');
+  setStatus(page, 'reconnecting…', 'warn');
+  stall.start(); // the lookup of the last id waits for a connection too
   try {
     const { text } = await fetchCounted(`/api/rooms/${room}/messages?after=0&limit=1`);
     replayUntil = JSON.parse(text).last;

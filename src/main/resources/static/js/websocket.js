@@ -3,10 +3,13 @@
 // fills the gap from the history frame, showing each message once (by id).
 // User text is only ever put in the page with textContent (el()).
 import { Counters, MessageList, ROOM_PATTERN, el, formatTime, initialRoom, randomId, setStatus, utf8Length } from './common.js';
+import { stallWatch } from './stall.js';
 
 const USER_PATTERN = /^[\p{L}\p{N}_.-]{1,32}$/u;
 const BACKOFF_START_MS = 500;
 const BACKOFF_MAX_MS = 30000;
+/** Failed handshakes in a row (never opened) before the page stops retrying. */
+const MAX_REFUSED = 5;
 
 const page = document.getElementById('page');
 const counters = new Counters(page);
@@ -25,6 +28,7 @@ const presenceList = page.querySelector('[data-role="presence"]');
 const presenceRoom = page.querySelector('[data-role="presence-room"]');
 const errorList = page.querySelector('[data-role="errors"]');
 const noErrors = page.querySelector('[data-role="no-errors"]');
+const stall = stallWatch(connectForm, 'WebSocket connection');
 
 const state = {
   user: null,
@@ -212,6 +216,7 @@ function connect() {
   const socket = new WebSocket(`${scheme}://${location.host}/ws/chat?user=${encodeURIComponent(state.user)}`);
   state.socket = socket;
   state.opened = false;
+  stall.start();
   setStatus(page, state.attempt > 0 ? `reconnecting (attempt ${state.attempt})…` : 'connecting…', 'warn');
   socket.addEventListener('open', () => {
     if (state.socket !== socket) {
@@ -219,6 +224,7 @@ function connect() {
     }
     state.opened = true;
     state.attempt = 0;
+    stall.opened();
     setStatus(page, `connected as ${state.user}`, 'ok');
     connectError.hidden = true;
     const joined = rooms();
@@ -245,6 +251,7 @@ function connect() {
 
 function closed(event) {
   const opened = state.opened;
+  stall.opened();
   state.socket = null;
   for (const entry of rooms()) {
     entry.users = [];
@@ -267,6 +274,32 @@ function closed(event) {
     }
     updateForms();
     return;
+  }
+  if (opened) {
+    state.refused = 0;
+  }
+  else if (state.refused >= MAX_REFUSED) {
+    // The browser hides the handshake's status, but the server answered plain HTTP meanwhile:
+    // stop and say what the refusal likely was.
+    state.wanted = false;
+    state.refused = 0;
+    showConnectError('The server is up but refused the WebSocket handshake several times in a row (the browser '
+      + 'does not show why). Usually it is 403: this page was loaded from an origin the server does not allow '
+      + '(pushlab.websocket.allowed-origins, or a TLS proxy without forwarded headers). '
+      + 'Reload the page from the server\'s own address, or press Connect to try again.');
+    setStatus(page, 'handshake refused', 'bad');
+    updateForms();
+    return;
+  }
+  else {
+    // a handshake that never opened: count it as refused only if the server answers plain HTTP
+    fetch('/api/stats', { cache: 'no-store' }).then((response) => {
+      if (response.ok) {
+        state.refused = (state.refused || 0) + 1;
+      }
+    }).catch(() => {
+      state.refused = 0;
+    });
   }
   const wait = Math.min(BACKOFF_MAX_MS, BACKOFF_START_MS * 2 ** state.attempt) * (0.5 + Math.random() / 2);
   state.attempt++;

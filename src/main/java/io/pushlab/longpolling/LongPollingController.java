@@ -43,6 +43,7 @@ public class LongPollingController {
 		this.maxTimeoutMillis = properties.longPolling().timeout().toMillis();
 	}
 
+	// @excerpt longpolling
 	@GetMapping("/api/rooms/{room}/longpoll")
 	public DeferredResult<ResponseEntity<byte[]>> poll(@PathVariable String room, @RequestParam String client,
 			@RequestParam(required = false) Long after, @RequestParam(required = false) Long timeout) {
@@ -82,6 +83,7 @@ public class LongPollingController {
 		}
 		return result;
 	}
+	// @end
 
 	private ResponseEntity<byte[]> respond(String room, ClientQueue.Batch batch) {
 		if (batch.isEmpty() && !batch.gap()) {

@@ -39,6 +39,7 @@ public class ShortPollingController {
 		this.stats = stats;
 	}
 
+	// @excerpt polling
 	@GetMapping("/api/rooms/{room}/messages")
 	public ResponseEntity<byte[]> poll(@PathVariable String room, @RequestParam(defaultValue = "0") long after,
 			@RequestParam(defaultValue = "" + DEFAULT_LIMIT) int limit) {
@@ -51,5 +52,6 @@ public class ShortPollingController {
 		this.stats.sent(Technique.POLLING, slice.messages().size(), json.length);
 		return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(json);
 	}
+	// @end
 
 }

@@ -36,6 +36,7 @@ public class SseController {
 		this.stats = stats;
 	}
 
+	// @excerpt sse
 	@GetMapping("/api/rooms/{room}/events")
 	public ResponseEntity<?> events(@PathVariable String room,
 			@RequestHeader(name = "Last-Event-ID", required = false) String lastEventIdHeader,
@@ -58,6 +59,7 @@ public class SseController {
 		// the stream is under way on the async request: nothing for Spring MVC to write
 		return null;
 	}
+	// @end
 
 	private static long parseId(String field, String value) {
 		try {

@@ -85,6 +85,7 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 		this.settings = properties.websocket();
 	}
 
+	// @excerpt websocket
 	@Override
 	public void afterConnectionEstablished(WebSocketSession session) throws Exception {
 		this.stats.opened(Technique.WEBSOCKET);
@@ -110,6 +111,7 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 				new TokenBucket(this.settings.maxMessagesPerSecond(), System::nanoTime), this.stats);
 		this.sessions.add(connection);
 	}
+	// @end
 
 	/** A write blocked on a client that stops reading fails after send-time-limit. */
 	private void limitBlockingSends(WebSocketSession session) {
@@ -121,6 +123,7 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 		}
 	}
 
+	// @excerpt websocket
 	@Override
 	protected void handleTextMessage(WebSocketSession session, TextMessage message) {
 		ChatConnection connection = this.sessions.get(session.getId());
@@ -158,6 +161,7 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 			sendError(connection, ErrorCode.UNAVAILABLE, "server: " + ex.getMessage(), frame.nonce());
 		}
 	}
+	// @end
 
 	private void handle(ChatConnection connection, ClientFrame frame) {
 		if (frame instanceof ClientFrame.Join join) {
@@ -251,6 +255,7 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 		}
 	}
 
+	// @excerpt websocket
 	@Override
 	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
 		this.stats.closed(Technique.WEBSOCKET);
@@ -269,5 +274,6 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 		}
 		this.names.release(connection.user(), connection.owner());
 	}
+	// @end
 
 }

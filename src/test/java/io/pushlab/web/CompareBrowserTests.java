@@ -4,12 +4,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import io.pushlab.support.Browser;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -47,6 +49,7 @@ class CompareBrowserTests {
 			double interval = 1000;
 			assertThat(p50.get("sse")).isLessThan(interval);
 			assertThat(p50.get("websocket")).isLessThan(interval);
+			assertTheDistributionChartAndTheExports(page);
 			Path shot = ((TakesScreenshot) page).getScreenshotAs(OutputType.FILE).toPath();
 			Path target = Path.of("target/screenshots/compare.png");
 			Files.createDirectories(target.getParent());
@@ -55,6 +58,47 @@ class CompareBrowserTests {
 				Files.copy(shot, Path.of("docs/img/compare.png"), StandardCopyOption.REPLACE_EXISTING);
 			}
 			assertThat(Files.size(target)).isPositive();
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static void assertTheDistributionChartAndTheExports(WebDriver page) {
+		JavascriptExecutor js = (JavascriptExecutor) page;
+		// one chart, four curves on the same axes, 20 points each, ending at 100 %
+		List<Map<String, Object>> curves = (List<Map<String, Object>>) js
+			.executeScript("return Chart.getChart(document.querySelector('[data-role=cdf-chart]')).data.datasets"
+					+ ".map((d) => ({ label: d.label, points: d.data.length, last: d.data[d.data.length - 1].y }));");
+		assertThat(curves).extracting((curve) -> curve.get("label")).containsExactly((Object[]) TECHNIQUES);
+		for (Map<String, Object> curve : curves) {
+			assertThat(((Number) curve.get("points")).intValue()).as(curve.get("label") + " points").isEqualTo(20);
+			assertThat(((Number) curve.get("last")).doubleValue()).isEqualTo(100.0);
+		}
+		String fetchExport = "const done = arguments[arguments.length - 1];"
+				+ "const link = document.querySelector('[data-role=export-link]');"
+				+ "fetch(link.href).then((r) => r.text()).then((text) => done([link.download, text]));";
+		page.findElement(By.cssSelector("[data-action=export-csv]")).click();
+		List<String> csv = (List<String>) js.executeAsyncScript(fetchExport);
+		assertThat(csv.get(0)).isEqualTo("pushlab-compare-compare-e2e.csv");
+		List<String> lines = csv.get(1).lines().toList();
+		assertThat(lines.get(0)).isEqualTo("technique,seq,nonce,latency_ms");
+		assertThat(lines).hasSize(1 + 4 * 20);
+		for (String technique : TECHNIQUES) {
+			assertThat(lines).filteredOn((line) -> line.startsWith(technique + ",")).hasSize(20);
+		}
+		page.findElement(By.cssSelector("[data-action=export-json]")).click();
+		List<String> json = (List<String>) js.executeAsyncScript(fetchExport);
+		assertThat(json.get(0)).isEqualTo("pushlab-compare-compare-e2e.json");
+		Map<String, Object> run = (Map<String, Object>) js.executeScript("return JSON.parse(arguments[0]);",
+				json.get(1));
+		assertThat(((Number) run.get("published")).intValue()).isEqualTo(20);
+		Map<String, Map<String, Object>> techniques = (Map<String, Map<String, Object>>) run.get("techniques");
+		for (String technique : TECHNIQUES) {
+			Map<String, Object> figures = techniques.get(technique);
+			assertThat(((Number) figures.get("received")).intValue()).as(technique).isEqualTo(20);
+			assertThat(((Number) figures.get("lost")).intValue()).as(technique).isZero();
+			assertThat(((Number) figures.get("duplicated")).intValue()).as(technique).isZero();
+			assertThat(((Number) figures.get("requests")).intValue()).as(technique).isPositive();
+			assertThat((List<?>) figures.get("latencies")).hasSize(20);
 		}
 	}
 
