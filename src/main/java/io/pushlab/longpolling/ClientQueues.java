@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.pushlab.config.PushLabProperties;
 import io.pushlab.hub.Broker;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
@@ -26,7 +27,7 @@ import org.springframework.stereotype.Component;
  * shutdown every parked request is answered at once.
  */
 @Component
-public class ClientQueues implements SmartLifecycle {
+public class ClientQueues implements SmartLifecycle, DisposableBean {
 
 	record Key(String clientId, String room) {
 	}
@@ -150,6 +151,14 @@ public class ClientQueues implements SmartLifecycle {
 			this.queues.remove(key, queue);
 			queue.close();
 		});
+	}
+
+	/**
+	 * The answer pool outlives {@link #stop()}: a stopped context may be started again
+	 * (the test framework pauses cached contexts), so the pool ends only with the bean.
+	 */
+	@Override
+	public void destroy() {
 		this.answers.shutdown();
 	}
 
