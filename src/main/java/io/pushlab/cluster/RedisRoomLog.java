@@ -61,38 +61,39 @@ class RedisRoomLog {
 	 * id, then the JSON of each entry, oldest first, all as strings.
 	 */
 	@SuppressWarnings("rawtypes")
-	private static final RedisScript<List> READ = RedisScript.of("""
-			local out = { redis.call('GET', KEYS[1]) or '0' }
-			local entries = redis.call('XRANGE', KEYS[2], ARGV[1] .. '-0', '+', 'COUNT', ARGV[2])
-			for _, entry in ipairs(entries) do
-				local fields = entry[2]
-				for i = 1, #fields, 2 do
-					if fields[i] == 'json' then
-						out[#out + 1] = fields[i + 1]
-					end
-				end
-			end
-			return out
-			""", List.class);
+	private static final RedisScript<List> READ = readScript(
+			"redis.call('XRANGE', KEYS[2], ARGV[1] .. '-0', '+', 'COUNT', ARGV[2])");
 
 	/**
 	 * KEYS: sequence, log. ARGV: first id wanted, most entries. Returns the room's last
 	 * id, then the JSON of the newest entries from the first id on, newest first.
 	 */
 	@SuppressWarnings("rawtypes")
-	private static final RedisScript<List> READ_NEWEST = RedisScript.of("""
-			local out = { redis.call('GET', KEYS[1]) or '0' }
-			local entries = redis.call('XREVRANGE', KEYS[2], '+', ARGV[1] .. '-0', 'COUNT', ARGV[2])
-			for _, entry in ipairs(entries) do
-				local fields = entry[2]
-				for i = 1, #fields, 2 do
-					if fields[i] == 'json' then
-						out[#out + 1] = fields[i + 1]
+	private static final RedisScript<List> READ_NEWEST = readScript(
+			"redis.call('XREVRANGE', KEYS[2], '+', ARGV[1] .. '-0', 'COUNT', ARGV[2])");
+
+	/**
+	 * One read script for both directions: the room's last id, then the JSON field of
+	 * each entry that {@code range} returns, in its order.
+	 * @param range the Lua call that reads the stream entries
+	 * @return the script
+	 */
+	@SuppressWarnings("rawtypes")
+	private static RedisScript<List> readScript(String range) {
+		return RedisScript.of("""
+				local out = { redis.call('GET', KEYS[1]) or '0' }
+				local entries = %s
+				for _, entry in ipairs(entries) do
+					local fields = entry[2]
+					for i = 1, #fields, 2 do
+						if fields[i] == 'json' then
+							out[#out + 1] = fields[i + 1]
+						end
 					end
 				end
-			end
-			return out
-			""", List.class);
+				return out
+				""".formatted(range), List.class);
+	}
 
 	private final StringRedisTemplate redis;
 
