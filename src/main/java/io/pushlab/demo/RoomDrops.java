@@ -55,10 +55,14 @@ public class RoomDrops implements DisposableBean {
 
 	public RoomDrops(List<Droppable> techniques, DropSignal signal, TechniqueStats stats,
 			PushLabProperties properties) {
+		this(techniques, signal, stats, properties.demo());
+	}
+
+	RoomDrops(List<Droppable> techniques, DropSignal signal, TechniqueStats stats, PushLabProperties.Demo settings) {
 		this.techniques = List.copyOf(techniques);
 		this.signal = signal;
 		this.stats = stats;
-		this.settings = properties.demo();
+		this.settings = settings;
 		ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256),
 				(runnable) -> {
 					Thread thread = new Thread(runnable, "pushlab-room-drops");
