@@ -55,9 +55,12 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 	 * @param retry reconnect delay announced to the browser
 	 * @param timeout stream lifetime; 0 keeps a stream open until the client leaves
 	 * @param bufferSize events buffered for one slow stream before it is dropped
+	 * @param writeTimeout a write blocked this long (the client stopped reading) ends its
+	 * stream, and the writer pool gets a thread in its place
 	 */
 	public record Sse(@DefaultValue("15s") @NotNull Duration heartbeat, @DefaultValue("3s") @NotNull Duration retry,
-			@DefaultValue("0s") @NotNull Duration timeout, @DefaultValue("1000") @Min(1) int bufferSize) {
+			@DefaultValue("0s") @NotNull Duration timeout, @DefaultValue("1000") @Min(1) int bufferSize,
+			@DefaultValue("2s") @NotNull Duration writeTimeout) {
 	}
 
 	/**
