@@ -12,6 +12,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import io.pushlab.config.PushLabProperties;
 import io.pushlab.hub.Broker;
 import io.pushlab.hub.Subscription;
+import io.pushlab.technique.Droppable;
 import io.pushlab.technique.Technique;
 import io.pushlab.stats.Rejections;
 import io.pushlab.stats.TechniqueStats;
@@ -31,7 +32,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * stream at shutdown so the server stops at once.
  */
 @Component
-public class SseStreams implements SmartLifecycle {
+public class SseStreams implements SmartLifecycle, Droppable {
 
 	private final Set<SseConnection> open = ConcurrentHashMap.newKeySet();
 
@@ -138,12 +139,18 @@ public class SseStreams implements SmartLifecycle {
 		return (int) this.open.stream().filter((connection) -> connection.room().equals(room)).count();
 	}
 
+	@Override
+	public Technique technique() {
+		return Technique.SSE;
+	}
+
 	/**
-	 * Ends every open stream of a room (the recovery drill): each client reconnects with
-	 * {@code Last-Event-ID}.
-	 * @param room the room
-	 * @return how many streams were ended
+	 * Ends every open stream of the room (the recovery drill): each is completed as at
+	 * shutdown, and the browser reconnects with {@code Last-Event-ID}.
+	 * @param room a room
+	 * @return the number of streams ended
 	 */
+	@Override
 	public int drop(String room) {
 		int dropped = 0;
 		for (SseConnection connection : this.open) {
