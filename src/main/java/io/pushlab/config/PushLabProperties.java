@@ -86,10 +86,26 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 	 * @param maxConnections connections served at once; more are refused
 	 * @param maxHeaderBytes largest handshake header section
 	 * @param bindAddress address the raw server listens on
+	 * @param idleTimeout a client that sends no frame for this long is pinged
+	 * @param pongTimeout a pinged client that answers nothing for this long is closed
+	 * with 1001
+	 * @param writeTimeout a write the client does not read within this long closes its
+	 * socket
 	 */
 	public record RawWebsocket(@DefaultValue("9527") @Min(0) @Max(65535) int port,
 			@DefaultValue("1048576") @Min(125) int maxMessageBytes, @DefaultValue("64") @Min(1) int maxConnections,
-			@DefaultValue("8192") @Min(256) int maxHeaderBytes, @DefaultValue("127.0.0.1") String bindAddress) {
+			@DefaultValue("8192") @Min(256) int maxHeaderBytes, @DefaultValue("127.0.0.1") String bindAddress,
+			@DefaultValue("30s") @NotNull Duration idleTimeout, @DefaultValue("10s") @NotNull Duration pongTimeout,
+			@DefaultValue("10s") @NotNull Duration writeTimeout) {
+
+		public RawWebsocket {
+			for (Duration timeout : new Duration[] { idleTimeout, pongTimeout, writeTimeout }) {
+				if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+					throw new IllegalArgumentException(
+							"pushlab.raw-websocket idle-timeout, pong-timeout and write-timeout must be positive");
+				}
+			}
+		}
 	}
 
 	/**
