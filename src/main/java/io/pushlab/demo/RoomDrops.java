@@ -19,6 +19,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -53,6 +54,7 @@ public class RoomDrops implements DisposableBean {
 
 	private final ExecutorService remoteDrops;
 
+	@Autowired
 	public RoomDrops(List<Droppable> techniques, DropSignal signal, TechniqueStats stats,
 			PushLabProperties properties) {
 		this(techniques, signal, stats, properties.demo());
