@@ -10,6 +10,7 @@ import io.pushlab.technique.Technique;
 import io.pushlab.stats.TechniqueStats;
 import io.pushlab.web.InvalidInputException;
 import io.pushlab.web.MessagesJson;
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -46,7 +47,8 @@ public class LongPollingController {
 	// @excerpt longpolling
 	@GetMapping("/api/rooms/{room}/longpoll")
 	public DeferredResult<ResponseEntity<byte[]>> poll(@PathVariable String room, @RequestParam String client,
-			@RequestParam(required = false) Long after, @RequestParam(required = false) Long timeout) {
+			@RequestParam(required = false) Long after, @RequestParam(required = false) Long timeout,
+			HttpServletRequest request) {
 		this.stats.request(Technique.LONGPOLLING);
 		InvalidInputException.throwIfAny(MessageRules.checkRoom("room", room),
 				MessageRules.checkClientId("client", client),
@@ -58,7 +60,7 @@ public class LongPollingController {
 
 		DeferredResult<ResponseEntity<byte[]>> result = new DeferredResult<>(Math.max(wait, 1),
 				ResponseEntity.noContent().build());
-		ClientQueue queue = this.queues.obtain(client, room, cursor);
+		ClientQueue queue = this.queues.obtain(client, room, cursor, request.getRemoteAddr());
 		AtomicBoolean open = new AtomicBoolean();
 		ClientQueue.Waiter waiter = (batch) -> {
 			if (open.compareAndSet(true, false)) {
