@@ -36,6 +36,16 @@ public final class Browser implements AutoCloseable {
 	 * @return the browser; close it when done
 	 */
 	public static Browser open() {
+		return open(new String[0]);
+	}
+
+	/**
+	 * Starts a browser with more command-line switches, e.g.
+	 * {@code --ignore-certificate-errors} for a certificate made by the test.
+	 * @param arguments Chromium switches added to the usual ones
+	 * @return the browser; close it when done
+	 */
+	public static Browser open(String... arguments) {
 		String chromium = find("chromium", "chromium-browser", "google-chrome");
 		String chromedriver = find("chromedriver");
 		Ci.require(chromium != null && chromedriver != null,
@@ -47,6 +57,7 @@ public final class Browser implements AutoCloseable {
 			options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
 					"--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
 					"--disable-quic", "--window-size=1280,1000", "--user-data-dir=" + profile);
+			options.addArguments(arguments);
 			ChromeDriverService service = new ChromeDriverService.Builder()
 				.usingDriverExecutable(new File(chromedriver))
 				.usingAnyFreePort()
