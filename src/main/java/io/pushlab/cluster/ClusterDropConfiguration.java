@@ -18,9 +18,9 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 public class ClusterDropConfiguration {
 
 	@Bean
-	RedisDropSignal redisDropSignal(StringRedisTemplate redis, RedisKeys keys, ClusterInstance instance,
+	RedisDropSignal redisDropSignal(StringRedisTemplate redis, RedisKeys keys, ClusterInstance instance, FanOut fanout,
 			@Qualifier("pushlabListenerContainer") RedisMessageListenerContainer container) {
-		RedisDropSignal signal = new RedisDropSignal(redis, keys, instance);
+		RedisDropSignal signal = new RedisDropSignal(redis, keys, instance, fanout);
 		container.addMessageListener(signal, ChannelTopic.of(keys.dropChannel()));
 		return signal;
 	}

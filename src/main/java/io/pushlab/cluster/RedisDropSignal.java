@@ -17,8 +17,9 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
  * The cluster-wide {@link DropSignal}: a drop is published on one Redis channel as
- * {@code <instance id>\n<room>}; every instance's listener hears it (on the fan-out
- * thread) and hands the room to its listeners, except on the instance that sent it, which
+ * {@code <instance id>\n<room>}; every instance's listener hears it, hands it to the
+ * fan-out thread ({@link FanOut}; dropped and counted as {@code kind=drop} when its queue
+ * is full) and from there to its listeners, except on the instance that sent it, which
  * drops its own connections itself. Redis answers a publish with the number of
  * subscribers that received it: one per live instance, this one included.
  */
@@ -32,12 +33,15 @@ public class RedisDropSignal implements DropSignal, MessageListener {
 
 	private final ClusterInstance instance;
 
+	private final FanOut fanout;
+
 	private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
 
-	RedisDropSignal(StringRedisTemplate redis, RedisKeys keys, ClusterInstance instance) {
+	RedisDropSignal(StringRedisTemplate redis, RedisKeys keys, ClusterInstance instance, FanOut fanout) {
 		this.redis = redis;
 		this.keys = keys;
 		this.instance = instance;
+		this.fanout = fanout;
 	}
 
 	@Override
@@ -58,9 +62,19 @@ public class RedisDropSignal implements DropSignal, MessageListener {
 		this.listeners.add(listener);
 	}
 
+	/**
+	 * Called on the pub/sub connection's thread; hands the drop to the fan-out thread.
+	 */
 	@Override
 	public void onMessage(Message message, byte[] pattern) {
-		String body = new String(message.getBody(), StandardCharsets.UTF_8);
+		byte[] body = message.getBody();
+		if (!this.fanout.execute("drop", () -> deliver(body))) {
+			logger.warn("Ignored a drop signal: the Redis fan-out queue is full");
+		}
+	}
+
+	private void deliver(byte[] bytes) {
+		String body = new String(bytes, StandardCharsets.UTF_8);
 		int newline = body.indexOf('\n');
 		if (newline < 0) {
 			logger.warn("Ignoring a malformed drop message");
