@@ -1,5 +1,6 @@
 package io.pushlab.websocket;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -13,6 +14,7 @@ import io.pushlab.hub.Presence;
 import io.pushlab.hub.PrivateChannel;
 import io.pushlab.hub.PrivateMessage;
 import io.pushlab.technique.Technique;
+import io.pushlab.stats.Rejections;
 import io.pushlab.stats.TechniqueStats;
 
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -29,14 +31,21 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
  * leave rooms ({@code history}, then {@code presence} to every member), {@code chat}
  * published through the {@link Broker} like a POST, and {@code private} through the
  * {@link PrivateChannel}. A name is held by its owner while any of the owner's
- * connections is open (another owner is closed with 4009); every refused frame is an
- * {@code error} frame with the client's nonce and leaves the connection open. Frames are
- * handled one at a time per connection; nothing here waits for another client.
+ * connections is open, and reserved for it for {@code name-grace} after the last one
+ * closed (another owner is closed with 4009, as is a look-alike name); every refused
+ * frame is an {@code error} frame with the client's nonce and leaves the connection open.
+ * Frames are handled one at a time per connection; nothing here waits for another client.
  */
 @Component
 public class ChatWebSocketHandler extends TextWebSocketHandler {
 
 	static final CloseStatus NAME_IN_USE = new CloseStatus(4009, "name in use");
+
+	/** The name's owner left less than {@code name-grace} ago: it may come back. */
+	static final CloseStatus NAME_RESERVED = new CloseStatus(4009, "name reserved");
+
+	/** A name that looks like this one (same UTS #39 skeleton) is in use or reserved. */
+	static final CloseStatus NAME_CONFUSABLE = new CloseStatus(4009, "name looks like one in use");
 
 	static final CloseStatus TOO_BIG = new CloseStatus(1009, "message too big");
 
@@ -68,10 +77,12 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 
 	private final PushLabProperties.Websocket settings;
 
+	private final Rejections rejections;
+
 	ChatWebSocketHandler(Broker broker, Presence presence, NameRegistry names, PrivateChannel privateChannel,
 			ChatSessions sessions, ClientFrames clientFrames, ServerFrames serverFrames,
 			@Qualifier("websocketDeliveryExecutor") ExecutorService executor, TechniqueStats stats, Clock clock,
-			PushLabProperties properties) {
+			PushLabProperties properties, Rejections rejections) {
 		this.broker = broker;
 		this.presence = presence;
 		this.names = names;
@@ -83,6 +94,7 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 		this.stats = stats;
 		this.clock = clock;
 		this.settings = properties.websocket();
+		this.rejections = rejections;
 	}
 
 	// @excerpt websocket
@@ -95,16 +107,16 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 				this.settings.sendBufferSize());
 		String user = (String) session.getAttributes().get(ChatHandshakeInterceptor.USER);
 		String owner = (String) session.getAttributes().get(ChatHandshakeInterceptor.OWNER);
-		boolean claimed;
+		NameRegistry.Claim claim;
 		try {
-			claimed = this.names.claim(user, owner);
+			claim = this.names.claim(user, owner);
 		}
 		catch (BrokerUnavailableException ex) {
 			decorated.close(UNAVAILABLE);
 			return;
 		}
-		if (!claimed) {
-			decorated.close(NAME_IN_USE);
+		if (claim != NameRegistry.Claim.GRANTED) {
+			refuseName(decorated, claim);
 			return;
 		}
 		ChatConnection connection = new ChatConnection(user, owner, decorated, this.executor,
@@ -112,6 +124,21 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 		this.sessions.add(connection);
 	}
 	// @end
+
+	/** Closes a connection whose name is taken (4009), saying how, and counts it. */
+	private void refuseName(WebSocketSession session, NameRegistry.Claim claim) throws IOException {
+		CloseStatus status = switch (claim) {
+			case RESERVED -> NAME_RESERVED;
+			case CONFUSABLE -> NAME_CONFUSABLE;
+			default -> NAME_IN_USE;
+		};
+		this.rejections.reject(switch (claim) {
+			case RESERVED -> "name_reserved";
+			case CONFUSABLE -> "name_confusable";
+			default -> "name_in_use";
+		});
+		session.close(status);
+	}
 
 	/** A write blocked on a client that stops reading fails after send-time-limit. */
 	private void limitBlockingSends(WebSocketSession session) {
