@@ -261,7 +261,10 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 		PrivateMessage privateMessage = new PrivateMessage(connection.user(), message.to(), message.text(),
 				message.nonce(), this.clock.millis());
 		if (!this.privateChannel.publish(privateMessage)) {
-			throw new FrameException(ErrorCode.USER_OFFLINE, "to: " + message.to() + " is not connected",
+			// not queued: the addressee may be reconnecting (name reserved) or gone
+			boolean reserved = this.names.check(message.to(), null) == NameRegistry.Claim.RESERVED;
+			throw new FrameException(ErrorCode.USER_OFFLINE, "to: " + message.to() + " is not connected"
+					+ (reserved ? " (the name is reserved for them: they may be reconnecting; send again later)" : ""),
 					message.nonce());
 		}
 	}
