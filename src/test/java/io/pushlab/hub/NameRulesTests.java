@@ -40,6 +40,9 @@ class NameRulesTests {
 		assertThat(MessageRules.skeleton("paypal")).isEqualTo(MessageRules.skeleton("paypa1"))
 			.isEqualTo(MessageRules.skeleton("paypaI"));
 		assertThat(MessageRules.skeleton("rn")).isEqualTo(MessageRules.skeleton("m"));
+		// a Latin alpha: one script, so a valid name, but it imitates "dana"
+		assertThat(MessageRules.checkUser("user", "d\u0251na")).isNull();
+		assertThat(MessageRules.skeleton("d\u0251na")).isEqualTo(MessageRules.skeleton("dana"));
 		assertThat(MessageRules.skeleton("alice")).isNotEqualTo(MessageRules.skeleton("bob"));
 	}
 
