@@ -2,10 +2,14 @@ package io.pushlab.cluster;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 import io.pushlab.hub.BrokerUnavailableException;
 import io.pushlab.hub.MessageRules;
 import io.pushlab.hub.NameRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -17,31 +21,41 @@ import org.springframework.data.redis.core.script.RedisScript;
  * ({@code c:<instance>}). Claims of an instance whose liveness expired do not count (and
  * are dropped when next seen), so a crashed instance frees its names within
  * {@code instance-ttl}. When the owner's last claim is released the hash keeps the owner
- * with {@code reserved} (a deadline in Redis time) and expires with the grace period. A
- * release that fails while Redis is away is retried at a later heartbeat. Each operation
- * is one atomic Lua script.
+ * with {@code reserved} (a deadline in Redis time) and expires with the grace period.
+ * Each operation is one atomic Lua script.
+ * <p>
+ * This instance's own claims are counted here too, and they are the truth: a release that
+ * Redis did not take (it was away) is followed by a write of the name's claim count from
+ * this instance, retried with backoff until it lands; and when this instance comes back
+ * after it had expired (its claims may have been dropped, or Redis lost them), every name
+ * it holds is claimed again. A name that another session took meanwhile stays with it
+ * (logged).
  */
-public class RedisNameRegistry implements NameRegistry {
+public class RedisNameRegistry implements NameRegistry, ClusterInstance.Listener {
+
+	private static final Log logger = LogFactory.getLog(RedisNameRegistry.class);
 
 	/**
-	 * KEYS: name hash, instances. ARGV: mode (claim, check, release, online), owner,
-	 * instance, name, grace in ms. Returns for claim and check 1 granted, 0 in use, 2
-	 * reserved, 3 confusable; for online 1 when the very name is held; for release 1 when
-	 * a claim was given back.
+	 * KEYS: name hash, instances. ARGV: mode (claim, check, release, online, or set: this
+	 * instance's claims for the owner become the count), owner, instance, count, name,
+	 * grace in ms. Returns for claim, check and set 1 granted, 0 in use, 2 reserved, 3
+	 * confusable; for online 1 when the very name is held; for release 1 when a claim was
+	 * given back.
 	 */
 	private static final RedisScript<Long> NAME = RedisScript.of("""
 			local mode = ARGV[1]
 			local owner = ARGV[2]
 			local field = 'c:' .. ARGV[3]
-			local name = ARGV[4]
-			local grace = tonumber(ARGV[5])
+			local count = tonumber(ARGV[4])
+			local name = ARGV[5]
+			local grace = tonumber(ARGV[6])
 			local t = redis.call('TIME')
 			local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-			if mode == 'release' then
+			if mode == 'release' or (mode == 'set' and count == 0) then
 				if redis.call('HGET', KEYS[1], 'owner') ~= owner or redis.call('HGET', KEYS[1], 'name') ~= name then
-					return 0
+					return (mode == 'set') and 1 or 0
 				end
-				if redis.call('HINCRBY', KEYS[1], field, -1) <= 0 then
+				if mode == 'set' or redis.call('HINCRBY', KEYS[1], field, -1) <= 0 then
 					redis.call('HDEL', KEYS[1], field)
 				end
 				for _, f in ipairs(redis.call('HKEYS', KEYS[1])) do
@@ -102,7 +116,11 @@ public class RedisNameRegistry implements NameRegistry {
 			redis.call('HSET', KEYS[1], 'owner', owner, 'name', name)
 			redis.call('HDEL', KEYS[1], 'reserved')
 			redis.call('PERSIST', KEYS[1])
-			redis.call('HINCRBY', KEYS[1], field, 1)
+			if mode == 'set' then
+				redis.call('HSET', KEYS[1], field, count)
+			else
+				redis.call('HINCRBY', KEYS[1], field, 1)
+			end
 			return 1
 			""", Long.class);
 
@@ -116,11 +134,20 @@ public class RedisNameRegistry implements NameRegistry {
 
 	private final long graceMillis;
 
+	/** This instance's claims, by name and owner; changed under the name's lock. */
+	private final ConcurrentMap<Held, Integer> claims = new ConcurrentHashMap<>();
+
+	private final Object[] locks = new Object[64];
+
 	RedisNameRegistry(StringRedisTemplate redis, RedisKeys keys, ClusterInstance instance, Duration grace) {
 		this.redis = redis;
 		this.keys = keys;
 		this.instance = instance;
 		this.graceMillis = grace.toMillis();
+		for (int i = 0; i < this.locks.length; i++) {
+			this.locks[i] = new Object();
+		}
+		instance.addListener(this);
 	}
 
 	/**
@@ -128,17 +155,33 @@ public class RedisNameRegistry implements NameRegistry {
 	 */
 	@Override
 	public Claim claim(String name, String owner) {
-		try {
-			return CLAIMS[(int) run("claim", name, owner)];
-		}
-		catch (DataAccessException ex) {
-			throw new BrokerUnavailableException("Redis is unreachable; names cannot be checked", ex);
+		synchronized (lock(name)) {
+			Claim answer;
+			try {
+				answer = CLAIMS[(int) run("claim", name, owner, 0)];
+			}
+			catch (DataAccessException ex) {
+				throw new BrokerUnavailableException("Redis is unreachable; names cannot be checked", ex);
+			}
+			if (answer == Claim.GRANTED) {
+				this.claims.merge(new Held(name, owner), 1, Integer::sum);
+			}
+			return answer;
 		}
 	}
 
 	@Override
 	public void release(String name, String owner) {
-		this.instance.runOrRetry(() -> run("release", name, owner));
+		Held held = new Held(name, owner);
+		synchronized (lock(name)) {
+			this.claims.computeIfPresent(held, (c, count) -> (count > 1) ? count - 1 : null);
+			try {
+				run("release", name, owner, 0);
+			}
+			catch (DataAccessException ex) {
+				writeLater(held);
+			}
+		}
 	}
 
 	/**
@@ -147,7 +190,7 @@ public class RedisNameRegistry implements NameRegistry {
 	@Override
 	public Claim check(String name, String owner) {
 		try {
-			return CLAIMS[(int) run("check", name, (owner != null) ? owner : "")];
+			return CLAIMS[(int) run("check", name, (owner != null) ? owner : "", 0)];
 		}
 		catch (DataAccessException ex) {
 			throw new BrokerUnavailableException("Redis is unreachable; names cannot be checked", ex);
@@ -157,18 +200,59 @@ public class RedisNameRegistry implements NameRegistry {
 	@Override
 	public boolean isClaimed(String name) {
 		try {
-			return run("online", name, "") == 1;
+			return run("online", name, "", 0) == 1;
 		}
 		catch (DataAccessException ex) {
 			throw new BrokerUnavailableException("Redis is unreachable; names cannot be checked", ex);
 		}
 	}
 
-	private long run(String mode, String name, String owner) {
+	/**
+	 * @param name a name
+	 * @param owner its owner
+	 * @return how many claims this instance holds for them
+	 */
+	int localClaims(String name, String owner) {
+		return this.claims.getOrDefault(new Held(name, owner), 0);
+	}
+
+	/**
+	 * This instance had expired: its claims may be gone from Redis; write every one
+	 * again.
+	 */
+	@Override
+	public void lapsed() {
+		for (Held held : this.claims.keySet()) {
+			writeLater(held);
+		}
+	}
+
+	/** Writes this instance's claim count for a name and owner once Redis takes it. */
+	private void writeLater(Held held) {
+		this.instance.retry(held, () -> {
+			synchronized (lock(held.name())) {
+				int count = this.claims.getOrDefault(held, 0);
+				if (run("set", held.name(), held.owner(), count) != 1) {
+					logger.warn("The name " + held.name()
+							+ " was taken by another session while this instance was cut off from Redis");
+				}
+			}
+		});
+	}
+
+	private Object lock(String name) {
+		return this.locks[Math.floorMod(MessageRules.skeleton(name).hashCode(), this.locks.length)];
+	}
+
+	private long run(String mode, String name, String owner, int count) {
 		Long result = this.redis.execute(NAME,
 				List.of(this.keys.name(MessageRules.skeleton(name)), this.keys.instances()), mode, owner,
-				this.instance.id(), name, Long.toString(this.graceMillis));
+				this.instance.id(), Integer.toString(count), name, Long.toString(this.graceMillis));
 		return (result != null) ? result : 0;
+	}
+
+	/** A name held for an owner (an HTTP session). */
+	private record Held(String name, String owner) {
 	}
 
 }
