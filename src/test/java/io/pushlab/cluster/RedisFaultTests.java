@@ -240,14 +240,17 @@ class RedisFaultTests {
 		bob.awaitPresence(room, "alice", "bob");
 	}
 
-	/** Alice chats on A, Bob publishes on B; each reaches both. Returns the last id. */
+	/**
+	 * Alice chats on A, a POST on B publishes (under a name of its own: a POST may not
+	 * speak as the chat user bob); each reaches both. Returns the last id.
+	 */
 	private long chatReachesBothInstances(String room, Chat alice, Chat bob, String text) {
 		await().atMost(WAIT).until(() -> {
 			String nonce = UUID.randomUUID().toString();
 			alice.chat(room, text, nonce);
 			return alice.hasReply("chat", nonce) || alice.awaitReply("chat", nonce, Duration.ofSeconds(1)) != null;
 		});
-		JsonNode published = this.b.api().publish(room, "bob", text + " from B");
+		JsonNode published = this.b.api().publish(room, "poster-on-b", text + " from B");
 		long id = published.get("id").asLong();
 		for (Chat chat : List.of(alice, bob)) {
 			await().atMost(WAIT).until(() -> chat.frames("chat").stream().anyMatch((f) -> f.get("id").asLong() == id));
