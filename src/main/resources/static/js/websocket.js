@@ -10,6 +10,20 @@ const BACKOFF_START_MS = 500;
 const BACKOFF_MAX_MS = 30000;
 /** Failed handshakes in a row (never opened) before the page stops retrying. */
 const MAX_REFUSED = 5;
+/** What the server's 4009 close reasons mean, for the user. */
+const NAME_REFUSED = {
+  'name in use': (name) => `The name “${name}” is in use by another browser. Pick another name.`,
+  'name reserved': (name) => `The name “${name}” was just used by another browser, and is kept for it for a short `
+    + 'while in case it reconnects. Pick another name, or try again in a minute.',
+  'name looks like one in use': (name) => `The name “${name}” looks like a name someone else is using. `
+    + 'Pick another name.',
+};
+/**
+ * Nonces of the chat messages this tab sent (kept across reloads of the tab): only those are
+ * styled as "mine". A message that merely carries this user's name (posted over HTTP, or sent
+ * under the name before this user took it) is shown like anyone else's.
+ */
+const sentNonces = new Set(JSON.parse(sessionStorage.getItem('pushlab.sent') || '[]'));
 
 const page = document.getElementById('page');
 const counters = new Counters(page);
@@ -259,8 +273,9 @@ function closed(event) {
   renderPresence();
   if (event.code === 4009) {
     state.wanted = false;
-    showConnectError(`The name “${state.user}” is in use by another browser. Pick another name.`);
-    setStatus(page, 'name in use', 'bad');
+    showConnectError(NAME_REFUSED[event.reason]?.(state.user)
+      ?? `The name “${state.user}” is in use by another browser. Pick another name.`);
+    setStatus(page, event.reason || 'name in use', 'bad');
   }
   else if (event.code === 1009) {
     showServerError('too_big', 'The server closed the connection (1009): a frame was over its size limit.');
@@ -340,7 +355,7 @@ function history(frame) {
   }
   let added = 0;
   for (const message of frame.messages) {
-    if (entry.list.add(message, { mine: message.from === state.user })) {
+    if (entry.list.add(message, { mine: isMine(message) })) {
       added++;
     }
   }
@@ -357,10 +372,24 @@ function chat(message) {
   if (!entry) {
     return; // a message still on its way after a leave
   }
-  if (entry.list.add(message, { mine: message.from === state.user })) {
+  if (entry.list.add(message, { mine: isMine(message) })) {
     counters.add('messages');
     markUnread(entry);
   }
+}
+
+function isMine(message) {
+  return message.from === state.user && message.nonce != null && sentNonces.has(message.nonce);
+}
+
+function rememberSent(nonce) {
+  sentNonces.add(nonce);
+  const recent = [...sentNonces].slice(-200);
+  if (recent.length < sentNonces.size) {
+    sentNonces.clear();
+    recent.forEach((kept) => sentNonces.add(kept));
+  }
+  sessionStorage.setItem('pushlab.sent', JSON.stringify(recent));
 }
 
 function presence(frame) {
@@ -474,6 +503,9 @@ chatForm.addEventListener('submit', (event) => {
   const nonce = `page-${randomId()}`;
   const frame = entry.kind === 'room' ? { type: 'chat', room: entry.name, text, nonce }
     : { type: 'private', to: entry.name, text, nonce };
+  if (entry.kind === 'room') {
+    rememberSent(nonce);
+  }
   if (send(frame)) {
     chatForm.elements.text.value = '';
   }

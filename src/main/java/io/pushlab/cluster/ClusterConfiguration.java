@@ -72,8 +72,9 @@ public class ClusterConfiguration {
 	}
 
 	@Bean
-	RedisNameRegistry redisNameRegistry(StringRedisTemplate redis, RedisKeys keys, ClusterInstance instance) {
-		return new RedisNameRegistry(redis, keys, instance);
+	RedisNameRegistry redisNameRegistry(StringRedisTemplate redis, RedisKeys keys, ClusterInstance instance,
+			PushLabProperties properties) {
+		return new RedisNameRegistry(redis, keys, instance, properties.websocket().nameGrace());
 	}
 
 	@Bean

@@ -52,7 +52,9 @@ public final class RedisKeys {
 	}
 
 	/**
-	 * A user name's owner ({@code owner}) and claims per instance ({@code c:<instance>}).
+	 * The names of one UTS #39 skeleton: the owner ({@code owner}), the spelling in use
+	 * ({@code name}), claims per instance ({@code c:<instance>}) and, once all are
+	 * released, the end of the owner's reservation ({@code reserved}, Redis time in ms).
 	 */
 	String name(String name) {
 		return this.prefix + "name:" + name;

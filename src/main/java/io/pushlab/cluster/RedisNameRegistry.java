@@ -1,10 +1,12 @@
 package io.pushlab.cluster;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 import io.pushlab.hub.BrokerUnavailableException;
+import io.pushlab.hub.MessageRules;
 import io.pushlab.hub.NameRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -14,10 +16,13 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
 /**
- * The cluster-wide {@link NameRegistry}: a Redis hash per name holds its owner and how
- * many claims each instance holds ({@code c:<instance>}). Claims of an instance whose
- * liveness expired do not count (and are dropped when next seen), so a crashed instance
- * frees its names within {@code instance-ttl}. Each operation is one atomic Lua script.
+ * The cluster-wide {@link NameRegistry}: a Redis hash per name skeleton holds the owner,
+ * the spelling ({@code name}) and how many claims each instance holds
+ * ({@code c:<instance>}). Claims of an instance whose liveness expired do not count (and
+ * are dropped when next seen), so a crashed instance frees its names within
+ * {@code instance-ttl}. When the owner's last claim is released the hash keeps the owner
+ * with {@code reserved} (a deadline in Redis time) and expires with the grace period.
+ * Each operation is one atomic Lua script.
  * <p>
  * This instance's own claims are counted here too, and they are the truth: a release that
  * Redis did not take (it was away) is followed by a write of the name's claim count from
@@ -31,40 +36,43 @@ public class RedisNameRegistry implements NameRegistry, ClusterInstance.Listener
 	private static final Log logger = LogFactory.getLog(RedisNameRegistry.class);
 
 	/**
-	 * KEYS: name hash, instances. ARGV: mode (claim, release, check, or set: this
-	 * instance's claims for the owner become ARGV[4]), owner, instance, count. Returns 1
-	 * for a claim granted (or set), a name held; 0 otherwise.
+	 * KEYS: name hash, instances. ARGV: mode (claim, check, release, online, or set: this
+	 * instance's claims for the owner become the count), owner, instance, count, name,
+	 * grace in ms. Returns for claim, check and set 1 granted, 0 in use, 2 reserved, 3
+	 * confusable; for online 1 when the very name is held; for release 1 when a claim was
+	 * given back.
 	 */
 	private static final RedisScript<Long> NAME = RedisScript.of("""
 			local mode = ARGV[1]
+			local owner = ARGV[2]
 			local field = 'c:' .. ARGV[3]
-			if mode == 'set' and tonumber(ARGV[4]) == 0 then
-				if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[2] then
-					return 1
-				end
-				redis.call('HDEL', KEYS[1], field)
-				if redis.call('HLEN', KEYS[1]) <= 1 then
-					redis.call('DEL', KEYS[1])
-				end
-				return 1
-			end
-			if mode == 'release' then
-				if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[2] then
-					return 0
-				end
-				if redis.call('HINCRBY', KEYS[1], field, -1) <= 0 then
-					redis.call('HDEL', KEYS[1], field)
-				end
-				if redis.call('HLEN', KEYS[1]) <= 1 then
-					redis.call('DEL', KEYS[1])
-				end
-				return 1
-			end
+			local count = tonumber(ARGV[4])
+			local name = ARGV[5]
+			local grace = tonumber(ARGV[6])
 			local t = redis.call('TIME')
 			local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+			if mode == 'release' or (mode == 'set' and count == 0) then
+				if redis.call('HGET', KEYS[1], 'owner') ~= owner or redis.call('HGET', KEYS[1], 'name') ~= name then
+					return (mode == 'set') and 1 or 0
+				end
+				if mode == 'set' or redis.call('HINCRBY', KEYS[1], field, -1) <= 0 then
+					redis.call('HDEL', KEYS[1], field)
+				end
+				for _, f in ipairs(redis.call('HKEYS', KEYS[1])) do
+					if string.sub(f, 1, 2) == 'c:' then
+						return 1
+					end
+				end
+				if grace > 0 then
+					redis.call('HSET', KEYS[1], 'reserved', now + grace)
+					redis.call('PEXPIRE', KEYS[1], grace)
+				else
+					redis.call('DEL', KEYS[1])
+				end
+				return 1
+			end
 			local held = false
-			local fields = redis.call('HKEYS', KEYS[1])
-			for _, f in ipairs(fields) do
+			for _, f in ipairs(redis.call('HKEYS', KEYS[1])) do
 				if string.sub(f, 1, 2) == 'c:' then
 					local expires = redis.call('ZSCORE', KEYS[2], string.sub(f, 3))
 					if expires ~= false and tonumber(expires) > now then
@@ -74,23 +82,49 @@ public class RedisNameRegistry implements NameRegistry, ClusterInstance.Listener
 					end
 				end
 			end
+			local holder = redis.call('HGET', KEYS[1], 'owner')
+			local spelling = redis.call('HGET', KEYS[1], 'name')
 			if not held then
+				local reserved = redis.call('HGET', KEYS[1], 'reserved')
+				if reserved == false or tonumber(reserved) <= now then
+					redis.call('DEL', KEYS[1])
+					holder = false
+					spelling = false
+				end
+			end
+			if mode == 'online' then
+				return (held and spelling == name) and 1 or 0
+			end
+			local result = 1
+			if holder ~= false and holder ~= owner then
+				if spelling ~= name then
+					result = 3
+				elseif held then
+					result = 0
+				else
+					result = 2
+				end
+			elseif holder ~= false and held and spelling ~= name then
+				result = 3
+			end
+			if mode == 'check' or result ~= 1 then
+				return result
+			end
+			if spelling ~= name then
 				redis.call('DEL', KEYS[1])
 			end
-			if mode == 'check' then
-				return held and 1 or 0
-			end
-			if held and redis.call('HGET', KEYS[1], 'owner') ~= ARGV[2] then
-				return 0
-			end
-			redis.call('HSET', KEYS[1], 'owner', ARGV[2])
+			redis.call('HSET', KEYS[1], 'owner', owner, 'name', name)
+			redis.call('HDEL', KEYS[1], 'reserved')
+			redis.call('PERSIST', KEYS[1])
 			if mode == 'set' then
-				redis.call('HSET', KEYS[1], field, ARGV[4])
+				redis.call('HSET', KEYS[1], field, count)
 			else
 				redis.call('HINCRBY', KEYS[1], field, 1)
 			end
 			return 1
 			""", Long.class);
+
+	private static final Claim[] CLAIMS = { Claim.IN_USE, Claim.GRANTED, Claim.RESERVED, Claim.CONFUSABLE };
 
 	private final StringRedisTemplate redis;
 
@@ -98,15 +132,18 @@ public class RedisNameRegistry implements NameRegistry, ClusterInstance.Listener
 
 	private final ClusterInstance instance;
 
+	private final long graceMillis;
+
 	/** This instance's claims, by name and owner; changed under the name's lock. */
-	private final ConcurrentMap<Claim, Integer> claims = new ConcurrentHashMap<>();
+	private final ConcurrentMap<Held, Integer> claims = new ConcurrentHashMap<>();
 
 	private final Object[] locks = new Object[64];
 
-	RedisNameRegistry(StringRedisTemplate redis, RedisKeys keys, ClusterInstance instance) {
+	RedisNameRegistry(StringRedisTemplate redis, RedisKeys keys, ClusterInstance instance, Duration grace) {
 		this.redis = redis;
 		this.keys = keys;
 		this.instance = instance;
+		this.graceMillis = grace.toMillis();
 		for (int i = 0; i < this.locks.length; i++) {
 			this.locks[i] = new Object();
 		}
@@ -117,40 +154,53 @@ public class RedisNameRegistry implements NameRegistry, ClusterInstance.Listener
 	 * @throws BrokerUnavailableException when Redis is away (ownership cannot be checked)
 	 */
 	@Override
-	public boolean claim(String name, String owner) {
+	public Claim claim(String name, String owner) {
 		synchronized (lock(name)) {
-			boolean granted;
+			Claim answer;
 			try {
-				granted = run("claim", name, owner, 0) == 1;
+				answer = CLAIMS[(int) run("claim", name, owner, 0)];
 			}
 			catch (DataAccessException ex) {
 				throw new BrokerUnavailableException("Redis is unreachable; names cannot be checked", ex);
 			}
-			if (granted) {
-				this.claims.merge(new Claim(name, owner), 1, Integer::sum);
+			if (answer == Claim.GRANTED) {
+				this.claims.merge(new Held(name, owner), 1, Integer::sum);
 			}
-			return granted;
+			return answer;
 		}
 	}
 
 	@Override
 	public void release(String name, String owner) {
-		Claim claim = new Claim(name, owner);
+		Held held = new Held(name, owner);
 		synchronized (lock(name)) {
-			this.claims.computeIfPresent(claim, (c, count) -> (count > 1) ? count - 1 : null);
+			this.claims.computeIfPresent(held, (c, count) -> (count > 1) ? count - 1 : null);
 			try {
 				run("release", name, owner, 0);
 			}
 			catch (DataAccessException ex) {
-				writeLater(claim);
+				writeLater(held);
 			}
+		}
+	}
+
+	/**
+	 * @throws BrokerUnavailableException when Redis is away (ownership cannot be checked)
+	 */
+	@Override
+	public Claim check(String name, String owner) {
+		try {
+			return CLAIMS[(int) run("check", name, (owner != null) ? owner : "", 0)];
+		}
+		catch (DataAccessException ex) {
+			throw new BrokerUnavailableException("Redis is unreachable; names cannot be checked", ex);
 		}
 	}
 
 	@Override
 	public boolean isClaimed(String name) {
 		try {
-			return run("check", name, "", 0) == 1;
+			return run("online", name, "", 0) == 1;
 		}
 		catch (DataAccessException ex) {
 			throw new BrokerUnavailableException("Redis is unreachable; names cannot be checked", ex);
@@ -163,7 +213,7 @@ public class RedisNameRegistry implements NameRegistry, ClusterInstance.Listener
 	 * @return how many claims this instance holds for them
 	 */
 	int localClaims(String name, String owner) {
-		return this.claims.getOrDefault(new Claim(name, owner), 0);
+		return this.claims.getOrDefault(new Held(name, owner), 0);
 	}
 
 	/**
@@ -172,18 +222,18 @@ public class RedisNameRegistry implements NameRegistry, ClusterInstance.Listener
 	 */
 	@Override
 	public void lapsed() {
-		for (Claim claim : this.claims.keySet()) {
-			writeLater(claim);
+		for (Held held : this.claims.keySet()) {
+			writeLater(held);
 		}
 	}
 
 	/** Writes this instance's claim count for a name and owner once Redis takes it. */
-	private void writeLater(Claim claim) {
-		this.instance.retry(claim, () -> {
-			synchronized (lock(claim.name())) {
-				int count = this.claims.getOrDefault(claim, 0);
-				if (run("set", claim.name(), claim.owner(), count) == 0) {
-					logger.warn("The name " + claim.name()
+	private void writeLater(Held held) {
+		this.instance.retry(held, () -> {
+			synchronized (lock(held.name())) {
+				int count = this.claims.getOrDefault(held, 0);
+				if (run("set", held.name(), held.owner(), count) != 1) {
+					logger.warn("The name " + held.name()
 							+ " was taken by another session while this instance was cut off from Redis");
 				}
 			}
@@ -191,17 +241,18 @@ public class RedisNameRegistry implements NameRegistry, ClusterInstance.Listener
 	}
 
 	private Object lock(String name) {
-		return this.locks[Math.floorMod(name.hashCode(), this.locks.length)];
+		return this.locks[Math.floorMod(MessageRules.skeleton(name).hashCode(), this.locks.length)];
 	}
 
 	private long run(String mode, String name, String owner, int count) {
-		Long result = this.redis.execute(NAME, List.of(this.keys.name(name), this.keys.instances()), mode, owner,
-				this.instance.id(), Integer.toString(count));
+		Long result = this.redis.execute(NAME,
+				List.of(this.keys.name(MessageRules.skeleton(name)), this.keys.instances()), mode, owner,
+				this.instance.id(), Integer.toString(count), name, Long.toString(this.graceMillis));
 		return (result != null) ? result : 0;
 	}
 
 	/** A name held for an owner (an HTTP session). */
-	private record Claim(String name, String owner) {
+	private record Held(String name, String owner) {
 	}
 
 }

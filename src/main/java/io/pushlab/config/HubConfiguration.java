@@ -72,8 +72,8 @@ public class HubConfiguration {
 
 	@Bean
 	@ConditionalOnProperty(name = "pushlab.broker", havingValue = "memory", matchIfMissing = true)
-	NameRegistry inMemoryNameRegistry() {
-		return new InMemoryNameRegistry();
+	NameRegistry inMemoryNameRegistry(PushLabProperties properties) {
+		return new InMemoryNameRegistry(properties.websocket().nameGrace(), System::nanoTime);
 	}
 
 	@Bean

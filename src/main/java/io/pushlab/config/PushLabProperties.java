@@ -93,12 +93,16 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 	 * @param maxRoomsPerConnection most rooms one connection may be in; one more join is
 	 * answered with error {@code too_many_rooms}
 	 * @param pongTimeout a ping unanswered this long disconnects the client; 0 = never
+	 * @param nameGrace how long a chat name stays reserved for its owner (HTTP session)
+	 * after the owner's last connection closed, so nobody else takes it during the
+	 * owner's reconnect; 0 frees it at once
 	 */
 	public record Websocket(@DefaultValue List<String> allowedOrigins,
 			@DefaultValue("65536") @Min(128) int maxMessageBytes, @DefaultValue("20") @Min(0) int maxMessagesPerSecond,
 			@DefaultValue("25s") @NotNull Duration pingInterval, @DefaultValue("10s") @NotNull Duration sendTimeLimit,
 			@DefaultValue("524288") @Min(1024) int sendBufferSize, @DefaultValue("50") @Min(0) int historyOnJoin,
-			@DefaultValue("16") @Min(1) int maxRoomsPerConnection, @DefaultValue("10s") @NotNull Duration pongTimeout) {
+			@DefaultValue("16") @Min(1) int maxRoomsPerConnection, @DefaultValue("10s") @NotNull Duration pongTimeout,
+			@DefaultValue("30s") @NotNull Duration nameGrace) {
 	}
 
 	/**

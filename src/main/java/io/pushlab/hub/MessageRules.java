@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import com.ibm.icu.text.SpoofChecker;
+
 /**
  * The contract's rules for names and texts, shared by every transport. Each check returns
  * {@code null} when the value is valid, otherwise a message that starts with the field's
@@ -27,6 +29,8 @@ public final class MessageRules {
 
 	public MessageRules(int maxTextLength) {
 		this.maxTextLength = maxTextLength;
+		// load ICU's confusables data now, not in the first handshake
+		skeleton("pushlab");
 	}
 
 	public int maxTextLength() {
@@ -40,11 +44,35 @@ public final class MessageRules {
 		return null;
 	}
 
+	/**
+	 * Checks a user name: the {@link #USER} pattern, then the UTS #39 rules that stop one
+	 * name from imitating another: no confusable mix of scripts (moderately restrictive:
+	 * Latin with Cyrillic or Greek is refused, a single script or Latin with Han, kana or
+	 * Hangul is fine), no mix of digit systems, no hidden overlays.
+	 * @param field the field's name, for the message
+	 * @param name the name
+	 * @return {@code null} when valid, else {@code "<field>: what is wrong"}
+	 */
 	public static String checkUser(String field, String name) {
 		if (name == null || !USER.matcher(name).matches()) {
 			return field + ": must be 1 to 32 letters, digits, _ . or -";
 		}
+		if (Spoofing.CHECKER.failsChecks(name)) {
+			return field + ": mixes scripts or digits in a way that can imitate another name"
+					+ " (such as Latin with Cyrillic letters); use one script";
+		}
 		return null;
+	}
+
+	/**
+	 * The UTS #39 skeleton of a name: two names that look alike (such as {@code paypal}
+	 * and {@code paypa1}, or {@code rn} and {@code m}) have the same skeleton. Name
+	 * ownership is held per skeleton, so nobody can take a look-alike of a name in use.
+	 * @param name a valid user name
+	 * @return its skeleton
+	 */
+	public static String skeleton(String name) {
+		return Spoofing.CHECKER.getSkeleton(name);
 	}
 
 	public static String checkClientId(String field, String id) {
@@ -85,6 +113,17 @@ public final class MessageRules {
 		if (error != null) {
 			errors.add(error);
 		}
+	}
+
+	/** ICU's spoof checker, built once (its data loads on first use); thread-safe. */
+	private static final class Spoofing {
+
+		static final SpoofChecker CHECKER = new SpoofChecker.Builder()
+			.setChecks(SpoofChecker.RESTRICTION_LEVEL | SpoofChecker.MIXED_NUMBERS | SpoofChecker.INVISIBLE
+					| SpoofChecker.HIDDEN_OVERLAY)
+			.setRestrictionLevel(SpoofChecker.RestrictionLevel.MODERATELY_RESTRICTIVE)
+			.build();
+
 	}
 
 }

@@ -8,9 +8,13 @@ import io.pushlab.hub.Broker;
 import io.pushlab.hub.Draft;
 import io.pushlab.hub.Envelope;
 import io.pushlab.hub.MessageRules;
+import io.pushlab.hub.NameRegistry;
+import io.pushlab.web.ConflictException;
 import io.pushlab.web.InvalidInputException;
 import io.pushlab.web.JsonBodies;
 import io.pushlab.web.NotFoundException;
+import io.pushlab.web.SessionOwner;
+import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -25,7 +29,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Publishing to a room ({@code POST /api/rooms/{room}/messages}) and reading one message
  * back ({@code GET /api/rooms/{room}/messages/{id}}). Every technique's subscribers
- * receive what is published here.
+ * receive what is published here. A {@code from} that is another session's chat name is
+ * refused (409).
  */
 @RestController
 @RequestMapping("/api/rooms/{room}/messages")
@@ -40,17 +45,22 @@ public class RoomMessagesController {
 
 	private final JsonMapper jsonMapper;
 
-	public RoomMessagesController(Broker broker, MessageRules rules, JsonMapper jsonMapper) {
+	private final NameRegistry names;
+
+	public RoomMessagesController(Broker broker, MessageRules rules, JsonMapper jsonMapper, NameRegistry names) {
 		this.broker = broker;
+		this.names = names;
 		this.rules = rules;
 		this.jsonMapper = jsonMapper;
 	}
 
 	@PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-	public ResponseEntity<String> publish(@PathVariable String room, InputStream body) throws IOException {
+	public ResponseEntity<String> publish(@PathVariable String room, InputStream body, HttpServletRequest request)
+			throws IOException {
 		InvalidInputException.throwIfAny(MessageRules.checkRoom("room", room));
 		Draft draft = parse(body);
 		InvalidInputException.throwIfAny(this.rules.check(draft).toArray(String[]::new));
+		checkSender(draft.from(), request);
 		Envelope envelope = this.broker.publish(room, draft);
 		return ResponseEntity.created(URI.create("/api/rooms/" + room + "/messages/" + envelope.id()))
 			.contentType(MediaType.APPLICATION_JSON)
@@ -63,6 +73,26 @@ public class RoomMessagesController {
 		Envelope envelope = this.broker.find(room, id)
 			.orElseThrow(() -> new NotFoundException("id: no message " + id + " in room " + room));
 		return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(envelope.json());
+	}
+
+	/**
+	 * A {@code from} that is a chat name held or reserved by someone else, or that looks
+	 * like one (same UTS #39 skeleton), is refused (409): nobody can post as a connected
+	 * chat user. The name's own session (its {@code JSESSIONID} cookie) may post under
+	 * it.
+	 */
+	private void checkSender(String from, HttpServletRequest request) {
+		NameRegistry.Claim claim = this.names.check(from, SessionOwner.of(request));
+		if (claim == NameRegistry.Claim.GRANTED) {
+			return;
+		}
+		String why = switch (claim) {
+			case RESERVED -> "is reserved for the chat user who just left under it";
+			case CONFUSABLE -> "looks like the name of a connected chat user";
+			default -> "is the name of a connected chat user";
+		};
+		throw new ConflictException("name_in_use",
+				"from: " + from + " " + why + "; only that user's own browser session may post under it");
 	}
 
 	private Draft parse(InputStream body) throws IOException {

@@ -26,8 +26,8 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 /**
  * Every API error as RFC 9457 {@code application/problem+json}: {@code type},
  * {@code title}, {@code status}, {@code detail} naming the field at fault, and
- * {@code errors} listing every field. Every refusal (400, 413, 415, 429) is counted in
- * {@code pushlab.rejected{reason}}.
+ * {@code errors} listing every field. Every refusal (400, 409, 413, 415, 429) is counted
+ * in {@code pushlab.rejected{reason}}.
  */
 @RestControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -83,6 +83,12 @@ public class ApiExceptionHandler {
 			.headers(response.getHeaders())
 			.header(HttpHeaders.RETRY_AFTER, Long.toString(ex.retryAfterSeconds()))
 			.body(response.getBody());
+	}
+
+	@ExceptionHandler(ConflictException.class)
+	ResponseEntity<ProblemDetail> conflict(ConflictException ex) {
+		this.rejections.reject(ex.reason());
+		return problem(HttpStatus.CONFLICT, List.of(ex.getMessage()));
 	}
 
 	@ExceptionHandler(NotFoundException.class)

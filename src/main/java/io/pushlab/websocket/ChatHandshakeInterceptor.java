@@ -6,9 +6,10 @@ import java.util.UUID;
 
 import io.pushlab.hub.MessageRules;
 import io.pushlab.technique.Technique;
+import io.pushlab.stats.Rejections;
 import io.pushlab.stats.TechniqueStats;
+import io.pushlab.web.SessionOwner;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpSession;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -20,8 +21,9 @@ import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 
 /**
- * Admits a chat handshake: counts it, refuses (403) a missing or invalid {@code user}
- * name, and records the user and the owner of the name, which is the HTTP session of the
+ * Admits a chat handshake: counts it, refuses (403, counted as {@code invalid_name}) a
+ * missing or invalid {@code user} name (including one that mixes scripts confusably, UTS
+ * #39), and records the user and the owner of the name, which is the HTTP session of the
  * {@code JSESSIONID} cookie (even one made by another instance of a cluster), or the
  * connection itself when it has none. The {@code Origin} is checked next, by the
  * registration's allowed origins.
@@ -37,8 +39,11 @@ public class ChatHandshakeInterceptor implements HandshakeInterceptor {
 
 	private final TechniqueStats stats;
 
-	public ChatHandshakeInterceptor(TechniqueStats stats) {
+	private final Rejections rejections;
+
+	public ChatHandshakeInterceptor(TechniqueStats stats, Rejections rejections) {
 		this.stats = stats;
+		this.rejections = rejections;
 	}
 
 	@Override
@@ -49,17 +54,15 @@ public class ChatHandshakeInterceptor implements HandshakeInterceptor {
 		String user = servletRequest.getParameter("user");
 		String error = MessageRules.checkUser("user", user);
 		if (error != null) {
+			this.rejections.reject("invalid_name");
 			response.setStatusCode(HttpStatus.FORBIDDEN);
 			response.getHeaders().setContentType(MediaType.TEXT_PLAIN);
 			response.getBody().write(error.getBytes(StandardCharsets.UTF_8));
 			return false;
 		}
-		HttpSession session = servletRequest.getSession(false);
-		// behind a load balancer the page may have been served (and the session made) by
-		// another instance: the browser's cookie still says who it is
-		String sessionId = (session != null) ? session.getId() : servletRequest.getRequestedSessionId();
+		String session = SessionOwner.of(servletRequest);
 		attributes.put(USER, user);
-		attributes.put(OWNER, (sessionId != null) ? "session:" + sessionId : "connection:" + UUID.randomUUID());
+		attributes.put(OWNER, (session != null) ? session : "connection:" + UUID.randomUUID());
 		return true;
 	}
 

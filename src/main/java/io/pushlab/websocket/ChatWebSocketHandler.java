@@ -1,5 +1,6 @@
 package io.pushlab.websocket;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -29,16 +30,23 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
  * leave rooms ({@code history}, then {@code presence} to every member), {@code chat}
  * published through the {@link Broker} like a POST, and {@code private} through the
  * {@link PrivateChannel}. A name is held by its owner while any of the owner's
- * connections is open (another owner is closed with 4009); every refused frame is an
- * {@code error} frame with the client's nonce and leaves the connection open. Frames are
- * handled one at a time per connection, the rate limit checked before a frame is parsed;
- * each connection writes through its own {@link Outbound} path, so nothing here waits for
- * another client. A pong proves the peer alive ({@code pong-timeout}).
+ * connections is open, and reserved for it for {@code name-grace} after the last one
+ * closed (another owner is closed with 4009, as is a look-alike name); every refused
+ * frame is an {@code error} frame with the client's nonce and leaves the connection open.
+ * Frames are handled one at a time per connection, the rate limit checked before a frame
+ * is parsed; each connection writes through its own {@link Outbound} path, so nothing
+ * here waits for another client. A pong proves the peer alive ({@code pong-timeout}).
  */
 @Component
 public class ChatWebSocketHandler extends TextWebSocketHandler {
 
 	static final CloseStatus NAME_IN_USE = new CloseStatus(4009, "name in use");
+
+	/** The name's owner left less than {@code name-grace} ago: it may come back. */
+	static final CloseStatus NAME_RESERVED = new CloseStatus(4009, "name reserved");
+
+	/** A name that looks like this one (same UTS #39 skeleton) is in use or reserved. */
+	static final CloseStatus NAME_CONFUSABLE = new CloseStatus(4009, "name looks like one in use");
 
 	static final CloseStatus TOO_BIG = new CloseStatus(1009, "message too big");
 
@@ -93,16 +101,16 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 		this.stats.opened(Technique.WEBSOCKET);
 		String user = (String) session.getAttributes().get(ChatHandshakeInterceptor.USER);
 		String owner = (String) session.getAttributes().get(ChatHandshakeInterceptor.OWNER);
-		boolean claimed;
+		NameRegistry.Claim claim;
 		try {
-			claimed = this.names.claim(user, owner);
+			claim = this.names.claim(user, owner);
 		}
 		catch (BrokerUnavailableException ex) {
 			session.close(UNAVAILABLE);
 			return;
 		}
-		if (!claimed) {
-			session.close(NAME_IN_USE);
+		if (claim != NameRegistry.Claim.GRANTED) {
+			refuseName(session, claim);
 			return;
 		}
 		// one bounded queue and one non-blocking writer per connection
@@ -114,6 +122,21 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 		this.sessions.add(connection);
 	}
 	// @end
+
+	/** Closes a connection whose name is taken (4009), saying how, and counts it. */
+	private void refuseName(WebSocketSession session, NameRegistry.Claim claim) throws IOException {
+		CloseStatus status = switch (claim) {
+			case RESERVED -> NAME_RESERVED;
+			case CONFUSABLE -> NAME_CONFUSABLE;
+			default -> NAME_IN_USE;
+		};
+		this.rejections.reject(switch (claim) {
+			case RESERVED -> "name_reserved";
+			case CONFUSABLE -> "name_confusable";
+			default -> "name_in_use";
+		});
+		session.close(status);
+	}
 
 	// @excerpt websocket
 	@Override
@@ -229,7 +252,10 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 		PrivateMessage privateMessage = new PrivateMessage(connection.user(), message.to(), message.text(),
 				message.nonce(), this.clock.millis());
 		if (!this.privateChannel.publish(privateMessage)) {
-			throw new FrameException(ErrorCode.USER_OFFLINE, "to: " + message.to() + " is not connected",
+			// not queued: the addressee may be reconnecting (name reserved) or gone
+			boolean reserved = this.names.check(message.to(), null) == NameRegistry.Claim.RESERVED;
+			throw new FrameException(ErrorCode.USER_OFFLINE, "to: " + message.to() + " is not connected"
+					+ (reserved ? " (the name is reserved for them: they may be reconnecting; send again later)" : ""),
 					message.nonce());
 		}
 	}

@@ -3,6 +3,7 @@ package io.pushlab.rooms;
 import java.time.Clock;
 
 import io.pushlab.hub.InMemoryBroker;
+import io.pushlab.hub.InMemoryNameRegistry;
 import io.pushlab.hub.MessageRules;
 import io.pushlab.stats.Rejections;
 import io.pushlab.web.ApiExceptionHandler;
@@ -28,7 +29,7 @@ class RoomMessagesControllerTests {
 	private final MockMvc mvc = MockMvcBuilders
 		.standaloneSetup(new RoomMessagesController(
 				new InMemoryBroker(100, this.jsonMapper::writeValueAsString, Clock.systemUTC()), new MessageRules(2000),
-				this.jsonMapper))
+				this.jsonMapper, new InMemoryNameRegistry()))
 		.setControllerAdvice(new ApiExceptionHandler(new Rejections(new SimpleMeterRegistry())))
 		.build();
 

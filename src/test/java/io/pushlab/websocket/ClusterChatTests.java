@@ -24,6 +24,9 @@ import static org.awaitility.Awaitility.await;
  */
 class ClusterChatTests {
 
+	/** Names stay reserved for their owner this long after the owner left. */
+	static final String GRACE = "--pushlab.websocket.name-grace=4s";
+
 	static RedisServer redis;
 
 	static Instance a;
@@ -36,8 +39,8 @@ class ClusterChatTests {
 	static void startCluster() {
 		redis = RedisServer.start();
 		prefix = "pushlab-chat-" + UUID.randomUUID() + ":";
-		a = Instance.start(redis.port(), prefix, "--pushlab.redis.instance-ttl=1500ms");
-		b = Instance.start(redis.port(), prefix, "--pushlab.redis.instance-ttl=1500ms");
+		a = Instance.start(redis.port(), prefix, "--pushlab.redis.instance-ttl=1500ms", GRACE);
+		b = Instance.start(redis.port(), prefix, "--pushlab.redis.instance-ttl=1500ms", GRACE);
 	}
 
 	@AfterAll
@@ -112,14 +115,35 @@ class ClusterChatTests {
 			}
 			assertThat(dana.isClosed()).isFalse();
 		}
-		// once every connection of dana is gone, the name is free everywhere
-		await().atMost(ChatClient.WAIT).untilAsserted(() -> {
-			try (ChatClient newcomer = ChatClient.connect(b.port(), "dana")) {
-				newcomer.join("cluster-names");
-				newcomer.awaitPresence("cluster-names", "dana");
-				assertThat(newcomer.isClosed()).isFalse();
+		// once every connection of dana is gone, the name is reserved for her session on
+		// every instance for the grace period, then free everywhere
+		await().atMost(ChatClient.WAIT).ignoreExceptions().untilAsserted(() -> {
+			try (ChatClient impostor = ChatClient.connect(a.port(), "dana")) {
+				assertThat(impostor.awaitClose()).isEqualTo(4009);
+				assertThat(impostor.closeReason()).isEqualTo("name reserved");
 			}
 		});
+		try (ChatClient back = ChatClient.connect(danasBrowser, b.port(), "dana")) {
+			back.join("cluster-names");
+			back.awaitPresence("cluster-names", "dana");
+			assertThat(back.isClosed()).as("dana's session gets her name back on the other instance").isFalse();
+			// "dɑna" with a Latin alpha (U+0251): one script, but it looks like dana
+			try (ChatClient lookAlike = ChatClient.connect(a.port(), "d\u0251na")) {
+				assertThat(lookAlike.awaitClose()).isEqualTo(4009);
+				assertThat(lookAlike.closeReason()).isEqualTo("name looks like one in use");
+			}
+		}
+		long left = System.nanoTime();
+		await().atMost(ChatClient.WAIT).ignoreExceptions().untilAsserted(() -> {
+			try (ChatClient newcomer = ChatClient.connect(b.port(), "dana")) {
+				newcomer.join("cluster-names");
+				await().atMost(ChatClient.WAIT)
+					.until(() -> newcomer.isClosed() || !newcomer.frames("history").isEmpty());
+				assertThat(newcomer.isClosed()).as("free after the grace period").isFalse();
+				newcomer.awaitPresence("cluster-names", "dana");
+			}
+		});
+		assertThat(Duration.ofNanos(System.nanoTime() - left)).isGreaterThanOrEqualTo(Duration.ofSeconds(4));
 	}
 
 	@Test
