@@ -19,7 +19,7 @@ import org.springframework.data.redis.core.script.RedisScript;
 /**
  * The cluster-wide {@link Presence}: each room's members are a Redis hash of
  * {@code <instance>/<connection>} to user name, changed and announced by one Lua script
- * per change, so every instance hears a room's lists in the order of its changes. Members
+ * per change, so every instance hears a room's changes (with its list) in order. Members
  * of an instance whose liveness expired are left out of every list and reaped by the next
  * heartbeat ({@link ClusterInstance}). Listeners run on the fan-out thread. When Redis is
  * away, a leave is retried at a later heartbeat; a join is lost (the member shows up
@@ -51,6 +51,7 @@ public class RedisPresence implements Presence, MessageListener {
 			local alive = {}
 			local users = {}
 			local seen = {}
+			local connections = 0
 			local members = redis.call('HGETALL', KEYS[1])
 			for i = 1, #members, 2 do
 				local instance = string.match(members[i], '^([^/]+)/')
@@ -59,13 +60,19 @@ public class RedisPresence implements Presence, MessageListener {
 					alive[instance] = (expires ~= false and tonumber(expires) > now)
 				end
 				local user = members[i + 1]
+				if alive[instance] and user == ARGV[4] then
+					connections = connections + 1
+				end
 				if alive[instance] and not seen[user] then
 					seen[user] = true
 					users[#users + 1] = user
 				end
 			end
 			if mode ~= 'list' then
-				redis.call('PUBLISH', ARGV[5], ARGV[2] .. (#users > 0 and ('\\n' .. table.concat(users, '\\n')) or ''))
+				-- the change: room, mode, user, whether the user's listing changed, then the list
+				local listed = (mode == 'join' and connections == 1) or (mode == 'leave' and connections == 0)
+				redis.call('PUBLISH', ARGV[5], ARGV[2] .. '\\n' .. mode .. '\\n' .. ARGV[4] .. '\\n'
+					.. (listed and '1' or '0') .. (#users > 0 and ('\\n' .. table.concat(users, '\\n')) or ''))
 			end
 			users[#users + 1] = '.'
 			return users
@@ -131,22 +138,41 @@ public class RedisPresence implements Presence, MessageListener {
 		this.listeners.add(listener);
 	}
 
-	/** A room's new list, announced by some instance; called on the fan-out thread. */
+	/** A room's change, announced by some instance; called on the fan-out thread. */
 	@Override
 	public void onMessage(Message message, byte[] pattern) {
 		String[] lines = new String(message.getBody(), StandardCharsets.UTF_8).split("\n");
-		String room = lines[0];
-		List<String> users = new ArrayList<>(Arrays.asList(lines).subList(1, lines.length));
+		if (lines.length < 4) {
+			return;
+		}
+		List<String> users = new ArrayList<>(Arrays.asList(lines).subList(4, lines.length));
 		users.sort(ORDER);
-		List<String> list = List.copyOf(users);
+		Change change = new ListedChange(lines[0], lines[2], "join".equals(lines[1]), "1".equals(lines[3]),
+				List.copyOf(users));
 		for (Listener listener : this.listeners) {
 			try {
-				listener.changed(room, list);
+				listener.changed(change);
 			}
 			catch (RuntimeException ex) {
 				logger.warn("A presence listener failed", ex);
 			}
 		}
+	}
+
+	/** A change that carries the room's whole list (as the script published it). */
+	private record ListedChange(String room, String user, boolean joined, boolean listChanged,
+			List<String> list) implements Change {
+
+		@Override
+		public int count() {
+			return this.list.size();
+		}
+
+		@Override
+		public List<String> users(int limit) {
+			return (this.list.size() <= limit) ? this.list : this.list.subList(0, limit);
+		}
+
 	}
 
 }

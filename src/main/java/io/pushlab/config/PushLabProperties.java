@@ -71,12 +71,15 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 	 * @param sendBufferSize bytes queued for a slow client before it is disconnected
 	 * @param historyOnJoin messages sent in the {@code history} frame on join
 	 * @param pongTimeout a ping unanswered this long disconnects the client; 0 = never
+	 * @param presenceListLimit most names in a {@code presence} list; rooms up to this
+	 * many users get each change as a delta, larger ones coalesced lists
 	 */
 	public record Websocket(@DefaultValue List<String> allowedOrigins,
 			@DefaultValue("65536") @Min(128) int maxMessageBytes, @DefaultValue("20") @Min(0) int maxMessagesPerSecond,
 			@DefaultValue("25s") @NotNull Duration pingInterval, @DefaultValue("10s") @NotNull Duration sendTimeLimit,
 			@DefaultValue("524288") @Min(1024) int sendBufferSize, @DefaultValue("50") @Min(0) int historyOnJoin,
-			@DefaultValue("10s") @NotNull Duration pongTimeout) {
+			@DefaultValue("10s") @NotNull Duration pongTimeout,
+			@DefaultValue("100") @Min(1) @Max(10_000) int presenceListLimit) {
 	}
 
 	/**
