@@ -39,7 +39,9 @@ public interface Presence {
 		String room();
 
 		/**
-		 * @return the user whose connection joined or left
+		 * @return the user whose connection joined or left, or null when the room's list
+		 * was written whole (a shared implementation re-syncing after an outage): then
+		 * only {@link #users(int)} and {@link #count()} say what changed
 		 */
 		String user();
 
