@@ -193,6 +193,9 @@ function renderPresence() {
   if (users.length === 0) {
     presenceList.replaceChildren(el('li', 'empty', room ? 'Nobody (yet).' : 'Pick a room to see who is here.'));
   }
+  else if (room && room.count > users.length) {
+    presenceList.append(el('li', 'empty', `and ${room.count - users.length} more`));
+  }
 }
 
 // --- the connection ---
@@ -392,14 +395,36 @@ function rememberSent(nonce) {
   sessionStorage.setItem('pushlab.sent', JSON.stringify(recent));
 }
 
+// presence: a list (the first names of a big room, and the count) when this connection
+// joins or a big room changes; then `joined` / `left` deltas while the room is small
 function presence(frame) {
   const entry = state.conversations.get(roomKey(frame.room));
-  if (entry) {
-    entry.users = frame.users;
-    if (state.current === entry.key) {
-      renderPresence();
-    }
+  if (!entry) {
+    return;
   }
+  if (Array.isArray(frame.users)) {
+    entry.users = frame.users.slice();
+  }
+  else if (typeof frame.joined === 'string' && !entry.users.includes(frame.joined)) {
+    entry.users = [...entry.users, frame.joined].sort(byName);
+  }
+  else if (typeof frame.left === 'string') {
+    entry.users = entry.users.filter((name) => name !== frame.left);
+  }
+  entry.count = typeof frame.count === 'number' ? frame.count : entry.users.length;
+  if (state.current === entry.key) {
+    renderPresence();
+  }
+}
+
+// the server's order: case-insensitive, then exact
+function byName(a, b) {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  if (x !== y) {
+    return x < y ? -1 : 1;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function privateMessage(message) {

@@ -26,9 +26,10 @@ import org.springframework.data.redis.core.script.RedisScript;
 /**
  * The cluster-wide {@link Presence}: each room's members are a Redis hash of
  * {@code <instance>/<connection>} to user name, changed and announced by one Lua script
- * per change, so every instance hears a room's lists in the order of its changes. Members
- * of an instance whose liveness expired are left out of every list and reaped by the next
- * heartbeat ({@link ClusterInstance}). Listeners run on the fan-out thread.
+ * per change, so every instance hears a room's changes (each with the room's list) in
+ * order. Members of an instance whose liveness expired are left out of every list and
+ * reaped by the next heartbeat ({@link ClusterInstance}). Listeners run on the fan-out
+ * thread.
  * <p>
  * This instance's own members are also kept here, and they are the truth: a join or a
  * leave that Redis did not take (it was away) is followed by a write of the room's whole
@@ -44,9 +45,12 @@ public class RedisPresence implements Presence, MessageListener, SubscriptionLis
 	private static final Log logger = LogFactory.getLog(RedisPresence.class);
 
 	/**
-	 * The common end of the scripts: with locals {@code room}, {@code channel} and
-	 * {@code announce}, lists the room's users (distinct, live instances only), announces
-	 * them when {@code announce}, and returns them followed by a marker.
+	 * The common end of the scripts: with locals {@code room}, {@code channel},
+	 * {@code announce}, {@code kind} (join, leave or sync) and {@code who} (the user that
+	 * joined or left, or empty), lists the room's users (distinct, live instances only),
+	 * announces the change when {@code announce} (room, kind, user, 1 when the user's
+	 * listing changed, then the users, one a line), and returns the users followed by a
+	 * marker.
 	 */
 	private static final String LIST = """
 			local t = redis.call('TIME')
@@ -54,6 +58,7 @@ public class RedisPresence implements Presence, MessageListener, SubscriptionLis
 			local alive = {}
 			local users = {}
 			local seen = {}
+			local connections = 0
 			local members = redis.call('HGETALL', KEYS[1])
 			for i = 1, #members, 2 do
 				local instance = string.match(members[i], '^([^/]+)/')
@@ -62,13 +67,19 @@ public class RedisPresence implements Presence, MessageListener, SubscriptionLis
 					alive[instance] = (expires ~= false and tonumber(expires) > now)
 				end
 				local user = members[i + 1]
+				if alive[instance] and user == who then
+					connections = connections + 1
+				end
 				if alive[instance] and not seen[user] then
 					seen[user] = true
 					users[#users + 1] = user
 				end
 			end
 			if announce then
-				redis.call('PUBLISH', channel, room .. (#users > 0 and ('\\n' .. table.concat(users, '\\n')) or ''))
+				local listed = kind == 'sync' or (kind == 'join' and connections == 1)
+					or (kind == 'leave' and connections == 0)
+				redis.call('PUBLISH', channel, room .. '\\n' .. kind .. '\\n' .. who .. '\\n' .. (listed and '1' or '0')
+					.. (#users > 0 and ('\\n' .. table.concat(users, '\\n')) or ''))
 			end
 			users[#users + 1] = '.'
 			return users
@@ -86,6 +97,8 @@ public class RedisPresence implements Presence, MessageListener, SubscriptionLis
 			local room = ARGV[2]
 			local channel = ARGV[5]
 			local announce = mode ~= 'list'
+			local kind = mode
+			local who = ARGV[4]
 			if mode == 'join' then
 				redis.call('HSET', KEYS[1], ARGV[3], ARGV[4])
 				redis.call('SADD', KEYS[3], ARGV[2])
@@ -135,6 +148,8 @@ public class RedisPresence implements Presence, MessageListener, SubscriptionLis
 				return false
 			end
 			local announce = true
+			local kind = 'sync'
+			local who = ''
 			""" + LIST, List.class);
 
 	private final StringRedisTemplate redis;
@@ -332,18 +347,27 @@ public class RedisPresence implements Presence, MessageListener, SubscriptionLis
 	}
 
 	private void announce(byte[] body) {
-		String[] lines = new String(body, StandardCharsets.UTF_8).split("\n");
-		List<String> users = new ArrayList<>(Arrays.asList(lines).subList(1, lines.length));
-		notifyListeners(lines[0], users);
+		String[] lines = new String(body, StandardCharsets.UTF_8).split("\n", -1);
+		if (lines.length < 4) {
+			return;
+		}
+		List<String> users = new ArrayList<>(Arrays.asList(lines).subList(4, lines.length));
+		users.removeIf(String::isEmpty);
+		boolean sync = "sync".equals(lines[1]);
+		notifyListeners(lines[0], sync ? null : lines[2], "join".equals(lines[1]), "1".equals(lines[3]), users);
 	}
 
-	private void notifyListeners(String room, List<String> users) {
+	/**
+	 * @param user the user that joined or left, or null when the list was written whole
+	 * (a sync or a refresh)
+	 */
+	private void notifyListeners(String room, String user, boolean joined, boolean listChanged, List<String> users) {
 		List<String> sorted = new ArrayList<>(users);
 		sorted.sort(ORDER);
-		List<String> list = List.copyOf(sorted);
+		Change change = new ListedChange(room, user, joined, listChanged, List.copyOf(sorted));
 		for (Listener listener : this.listeners) {
 			try {
-				listener.changed(room, list);
+				listener.changed(change);
 			}
 			catch (RuntimeException ex) {
 				logger.warn("A presence listener failed", ex);
@@ -392,7 +416,7 @@ public class RedisPresence implements Presence, MessageListener, SubscriptionLis
 				// the next subscription (Redis back) asks again
 				return;
 			}
-			notifyListeners(room, users(result));
+			notifyListeners(room, null, false, true, users(result));
 		}
 	}
 
@@ -407,6 +431,22 @@ public class RedisPresence implements Presence, MessageListener, SubscriptionLis
 
 		/** Set under the write lock when the room left the map. */
 		private volatile boolean removed;
+
+	}
+
+	/** A change that carries the room's whole list (as the script published it). */
+	private record ListedChange(String room, String user, boolean joined, boolean listChanged,
+			List<String> list) implements Change {
+
+		@Override
+		public int count() {
+			return this.list.size();
+		}
+
+		@Override
+		public List<String> users(int limit) {
+			return (this.list.size() <= limit) ? this.list : this.list.subList(0, limit);
+		}
 
 	}
 

@@ -96,13 +96,16 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 	 * @param nameGrace how long a chat name stays reserved for its owner (HTTP session)
 	 * after the owner's last connection closed, so nobody else takes it during the
 	 * owner's reconnect; 0 frees it at once
+	 * @param presenceListLimit most names in a {@code presence} list; rooms up to this
+	 * many users get each change as a delta, larger ones coalesced lists
 	 */
 	public record Websocket(@DefaultValue List<String> allowedOrigins,
 			@DefaultValue("65536") @Min(128) int maxMessageBytes, @DefaultValue("20") @Min(0) int maxMessagesPerSecond,
 			@DefaultValue("25s") @NotNull Duration pingInterval, @DefaultValue("10s") @NotNull Duration sendTimeLimit,
 			@DefaultValue("524288") @Min(1024) int sendBufferSize, @DefaultValue("50") @Min(0) int historyOnJoin,
 			@DefaultValue("16") @Min(1) int maxRoomsPerConnection, @DefaultValue("10s") @NotNull Duration pongTimeout,
-			@DefaultValue("30s") @NotNull Duration nameGrace) {
+			@DefaultValue("30s") @NotNull Duration nameGrace,
+			@DefaultValue("100") @Min(1) @Max(10_000) int presenceListLimit) {
 	}
 
 	/**

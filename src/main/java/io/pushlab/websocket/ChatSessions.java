@@ -46,9 +46,6 @@ public class ChatSessions implements SmartLifecycle, Droppable {
 
 	private final ConcurrentMap<String, Set<ChatConnection>> byRoom = new ConcurrentHashMap<>();
 
-	/** Rooms up to this size get every presence change at once. */
-	static final int PRESENCE_IMMEDIATE_MEMBERS = 64;
-
 	/** Presence bytes (frame size times members) a room may send per second. */
 	static final long PRESENCE_BYTES_PER_SECOND = 16L * 1024 * 1024;
 
@@ -64,6 +61,8 @@ public class ChatSessions implements SmartLifecycle, Droppable {
 	private final Executor control;
 
 	private final Duration pingInterval;
+
+	private final int presenceListLimit;
 
 	private final long sendTimeLimitNanos;
 
@@ -81,6 +80,7 @@ public class ChatSessions implements SmartLifecycle, Droppable {
 		this.scheduler = scheduler;
 		this.control = control;
 		this.pingInterval = properties.websocket().pingInterval();
+		this.presenceListLimit = properties.websocket().presenceListLimit();
 		this.sendTimeLimitNanos = properties.websocket().sendTimeLimit().toNanos();
 		this.pongTimeoutNanos = properties.websocket().pongTimeout().toNanos();
 		presence.addListener(this::presenceChanged);
@@ -110,6 +110,17 @@ public class ChatSessions implements SmartLifecycle, Droppable {
 
 	void left(ChatConnection connection, String room) {
 		unindex(this.byRoom, room, connection);
+		PresenceState state = this.presenceStates.get(room);
+		if (state != null) {
+			synchronized (state) {
+				state.awaiting.remove(connection);
+				if (!state.scheduled && !this.byRoom.containsKey(room)) {
+					// no local member left: forget the room's presence state
+					state.removed = true;
+					this.presenceStates.remove(room, state);
+				}
+			}
+		}
 	}
 
 	/**
@@ -120,63 +131,122 @@ public class ChatSessions implements SmartLifecycle, Droppable {
 	}
 
 	/**
-	 * Sends a room's new member list to its members. In a small room every change goes
-	 * out at once. In a large room a burst of joins would cost members² list entries
-	 * (each join sends the whole list to every member: 5,000 joins, 12.5 million frames),
-	 * so changes are coalesced: members get the newest list, and the next one only after
-	 * the previous one's bytes would have taken {@link #PRESENCE_BYTES_PER_SECOND} to
-	 * send.
+	 * Tells a room's members of a change, so that a join never costs each other member
+	 * the room's whole list. A connection that has just joined gets the list (its first
+	 * {@code presence-list-limit} names and the count) from the first change it hears. In
+	 * a room of up to {@code presence-list-limit} users every other member gets the
+	 * change at once, as a delta ({@code joined} or {@code left} and the count): one
+	 * small frame per member. In a larger room deltas would still make a join storm cost
+	 * members² frames (5,000 joins: 12.5 million), so changes are coalesced: members get
+	 * the newest (bounded) list, and the next one only after the previous one's bytes
+	 * would have taken {@link #PRESENCE_BYTES_PER_SECOND} to send.
 	 */
-	private void presenceChanged(String room, List<String> users) {
+	private void presenceChanged(Presence.Change change) {
+		String room = change.room();
 		Set<ChatConnection> members = this.byRoom.get(room);
 		if (members == null || members.isEmpty()) {
 			return;
 		}
-		PresenceState state = this.presenceStates.computeIfAbsent(room, (r) -> new PresenceState());
+		PresenceState state = presenceState(room);
 		synchronized (state) {
-			long now = System.nanoTime();
-			if (!state.scheduled && members.size() <= PRESENCE_IMMEDIATE_MEMBERS) {
-				sendPresence(room, users, members, state);
+			if (state.removed) {
+				presenceChanged(change);
 				return;
 			}
-			state.latest = users;
+			Set<ChatConnection> joiners = Set.of();
+			if (!state.awaiting.isEmpty()) {
+				joiners = Set.copyOf(state.awaiting);
+				state.awaiting.clear();
+				TextMessage list = this.frames.presence(room, change.users(this.presenceListLimit), change.count());
+				for (ChatConnection joiner : joiners) {
+					joiner.send(list, 0);
+				}
+			}
+			if (!change.listChanged()) {
+				return;
+			}
+			if (change.user() != null && !state.coalescing && change.count() <= this.presenceListLimit) {
+				TextMessage delta = this.frames.presenceDelta(room, change.user(), change.joined(), change.count());
+				for (ChatConnection member : members) {
+					if (!joiners.contains(member)) {
+						member.send(delta, 0);
+					}
+				}
+				return;
+			}
+			state.coalescing = true;
+			state.latest = change.users(this.presenceListLimit);
+			state.latestCount = change.count();
 			if (!state.scheduled) {
 				state.scheduled = true;
-				long delay = Math.max(PRESENCE_MIN_DELAY.toNanos(), state.nextAllowedNanos - now);
+				long delay = Math.max(PRESENCE_MIN_DELAY.toNanos(), state.nextAllowedNanos - System.nanoTime());
 				this.scheduler.schedule(() -> flushPresence(room, state), Instant.now().plusNanos(delay));
 			}
 		}
 	}
 
+	/**
+	 * Sends a coalesced room's newest list to its members; a room back within
+	 * {@code presence-list-limit} users gets deltas again from here on.
+	 */
 	private void flushPresence(String room, PresenceState state) {
 		synchronized (state) {
 			List<String> users = state.latest;
 			state.latest = null;
 			state.scheduled = false;
+			state.coalescing = state.latestCount > this.presenceListLimit;
 			Set<ChatConnection> members = this.byRoom.get(room);
-			if (users != null && members != null && !members.isEmpty()) {
-				sendPresence(room, users, members, state);
+			if (users == null || members == null || members.isEmpty()) {
+				return;
 			}
+			TextMessage frame = this.frames.presence(room, users, state.latestCount);
+			int sent = 0;
+			for (ChatConnection member : members) {
+				member.send(frame, 0);
+				sent++;
+			}
+			long bytes = (long) frame.getPayloadLength() * sent;
+			state.nextAllowedNanos = System.nanoTime() + bytes * 1_000_000_000L / PRESENCE_BYTES_PER_SECOND;
 		}
-	}
-
-	private void sendPresence(String room, List<String> users, Set<ChatConnection> members, PresenceState state) {
-		TextMessage frame = this.frames.presence(room, users);
-		int sent = 0;
-		for (ChatConnection member : members) {
-			member.send(frame, 0);
-			sent++;
-		}
-		long bytes = (long) frame.getPayloadLength() * sent;
-		state.nextAllowedNanos = System.nanoTime() + bytes * 1_000_000_000L / PRESENCE_BYTES_PER_SECOND;
 	}
 
 	/**
-	 * A room's coalesced presence: the newest list not sent yet, guarded by its monitor.
+	 * Marks a connection that is about to join a room: the next change of the room it
+	 * hears (its own join, or one just before) brings it the room's list.
+	 * @param connection the connection
+	 * @param room the room
+	 */
+	void awaitPresence(ChatConnection connection, String room) {
+		PresenceState state = presenceState(room);
+		synchronized (state) {
+			if (state.removed) {
+				awaitPresence(connection, room);
+				return;
+			}
+			state.awaiting.add(connection);
+		}
+	}
+
+	private PresenceState presenceState(String room) {
+		return this.presenceStates.computeIfAbsent(room, (r) -> new PresenceState());
+	}
+
+	/**
+	 * A room's presence on this instance, guarded by its monitor: the connections waiting
+	 * for their first list, and, while changes are coalesced, the newest list not sent
+	 * yet.
 	 */
 	private static final class PresenceState {
 
+		final Set<ChatConnection> awaiting = new LinkedHashSet<>();
+
+		boolean removed;
+
+		boolean coalescing;
+
 		List<String> latest;
+
+		int latestCount;
 
 		boolean scheduled;
 

@@ -224,6 +224,9 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 				}
 				throw ex;
 			}
+			// after the history, the room's list: with the next change heard, this join's
+			// at the latest
+			this.sessions.awaitPresence(connection, room);
 			this.presence.join(room, connection.user(), connection.id());
 		}
 	}

@@ -26,8 +26,19 @@ final class ServerFrames {
 	static final Function<Envelope, TextMessage> CHAT = (envelope) -> text(
 			"{\"type\":\"chat\"," + envelope.json().substring(1));
 
-	/** {@code {"type":"presence","room","users"}}. */
-	record PresenceFrame(String type, String room, List<String> users) {
+	/**
+	 * {@code {"type":"presence","room","users","count"}}: the room's list (its first
+	 * {@code presence-list-limit} names) and how many users it has.
+	 */
+	record PresenceFrame(String type, String room, List<String> users, int count) {
+	}
+
+	/** {@code {"type":"presence","room","joined","count"}}: one user joined. */
+	record PresenceJoined(String type, String room, String joined, int count) {
+	}
+
+	/** {@code {"type":"presence","room","left","count"}}: one user left. */
+	record PresenceLeft(String type, String room, String left, int count) {
 	}
 
 	/** {@code {"type":"private","from","to","text","nonce","sentAt"}}. */
@@ -65,8 +76,13 @@ final class ServerFrames {
 		return text(json.append("]}").toString());
 	}
 
-	TextMessage presence(String room, List<String> users) {
-		return json(new PresenceFrame("presence", room, users));
+	TextMessage presence(String room, List<String> users, int count) {
+		return json(new PresenceFrame("presence", room, users, count));
+	}
+
+	TextMessage presenceDelta(String room, String user, boolean joined, int count) {
+		return json(joined ? new PresenceJoined("presence", room, user, count)
+				: new PresenceLeft("presence", room, user, count));
 	}
 
 	TextMessage privateMessage(PrivateMessage message) {

@@ -162,9 +162,9 @@ class RedisFaultTests {
 		startCluster();
 		String room = "fault-join";
 		List<List<String>> heardOnB = new CopyOnWriteArrayList<>();
-		this.b.bean(Presence.class).addListener((changed, users) -> {
-			if (room.equals(changed)) {
-				heardOnB.add(users);
+		this.b.bean(Presence.class).addListener((change) -> {
+			if (room.equals(change.room())) {
+				heardOnB.add(change.users(Integer.MAX_VALUE));
 			}
 		});
 		ClusterInstance instanceA = this.a.bean(ClusterInstance.class);
@@ -303,8 +303,8 @@ class RedisFaultTests {
 		CountDownLatch blocked = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
 		// a listener that holds the fan-out thread, as a slow hand-off would
-		this.a.bean(Presence.class).addListener((changed, users) -> {
-			if ("fault-fanout-hold".equals(changed)) {
+		this.a.bean(Presence.class).addListener((change) -> {
+			if ("fault-fanout-hold".equals(change.room())) {
 				blocked.countDown();
 				try {
 					release.await(60, TimeUnit.SECONDS);

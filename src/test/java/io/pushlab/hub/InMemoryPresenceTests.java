@@ -15,7 +15,7 @@ class InMemoryPresenceTests {
 	final List<String> changes = new ArrayList<>();
 
 	InMemoryPresenceTests() {
-		this.presence.addListener((room, users) -> this.changes.add(room + "=" + users));
+		this.presence.addListener((change) -> this.changes.add(change.room() + "=" + change.users(100)));
 	}
 
 	@Test
@@ -54,7 +54,7 @@ class InMemoryPresenceTests {
 	void concurrentJoinsAndLeavesEndConsistentAndTheLastAnnouncementIsTheTruth() throws Exception {
 		InMemoryPresence shared = new InMemoryPresence();
 		AtomicReference<List<String>> lastAnnounced = new AtomicReference<>();
-		shared.addListener((room, users) -> lastAnnounced.set(users));
+		shared.addListener((change) -> lastAnnounced.set(change.users(100)));
 		List<Thread> threads = new ArrayList<>();
 		for (int t = 0; t < 4; t++) {
 			int thread = t;
@@ -73,6 +73,32 @@ class InMemoryPresenceTests {
 		}
 		assertThat(shared.members("busy")).containsExactly("user0", "user1", "user2", "user3");
 		assertThat(lastAnnounced.get()).containsExactly("user0", "user1", "user2", "user3");
+	}
+
+	@Test
+	void eachChangeSaysWhoChangedWhetherTheListChangedAndTheCount() {
+		List<String> deltas = new ArrayList<>();
+		this.presence.addListener((change) -> deltas.add((change.joined() ? "+" : "-") + change.user() + " "
+				+ change.listChanged() + " " + change.count() + " " + change.users(1)));
+		this.presence.join("lobby", "bob", "c1");
+		this.presence.join("lobby", "Alice", "c2");
+		this.presence.join("lobby", "bob", "c3");
+		this.presence.leave("lobby", "bob", "c1");
+		this.presence.leave("lobby", "bob", "c3");
+		assertThat(deltas).containsExactly("+bob true 1 [bob]", "+Alice true 2 [Alice]", "+bob false 2 [Alice]",
+				"-bob false 2 [Alice]", "-bob true 1 [Alice]");
+	}
+
+	@Test
+	void aBigRoomKeepsItsUsersSortedAsTheyJoin() {
+		InMemoryPresence big = new InMemoryPresence();
+		int[] counts = new int[1];
+		big.addListener((change) -> counts[0] = change.count());
+		for (int i = 0; i < 20_000; i++) {
+			big.join("big", "user" + i, "c" + i);
+		}
+		assertThat(counts[0]).isEqualTo(20_000);
+		assertThat(big.members("big")).hasSize(20_000).startsWith("user0", "user1", "user10");
 	}
 
 }

@@ -200,19 +200,47 @@ final class ChatClient implements WebSocket.Listener, AutoCloseable {
 				&& nonce.equals(frame.path("nonce").asString(null)));
 	}
 
-	/** Waits for the newest presence frame of a room to list exactly these users. */
+	/**
+	 * Waits until the room's list, as the presence frames built it (a list, then
+	 * {@code joined} and {@code left} deltas), is exactly these users.
+	 */
 	void awaitPresence(String room, String... users) {
-		await().atMost(WAIT).until(() -> {
-			List<JsonNode> presence = frames("presence").stream()
-				.filter((frame) -> room.equals(frame.path("room").asString()))
-				.toList();
-			if (presence.isEmpty()) {
-				return false;
+		await().atMost(WAIT).until(() -> List.of(users).equals(presence(room)));
+	}
+
+	/**
+	 * The room's list as the presence frames received so far build it: the newest
+	 * {@code users} list, then every later delta; null before the first list.
+	 */
+	List<String> presence(String room) {
+		java.util.TreeSet<String> listed = null;
+		for (JsonNode frame : frames("presence")) {
+			if (!room.equals(frame.path("room").asString())) {
+				continue;
 			}
-			JsonNode last = presence.get(presence.size() - 1);
-			List<String> listed = last.path("users").valueStream().map(JsonNode::asString).toList();
-			return listed.equals(List.of(users));
-		});
+			if (frame.has("users")) {
+				listed = new java.util.TreeSet<>(io.pushlab.hub.Presence.ORDER);
+				frame.path("users").valueStream().map(JsonNode::asString).forEach(listed::add);
+			}
+			else if (listed != null && frame.has("joined")) {
+				listed.add(frame.path("joined").asString());
+			}
+			else if (listed != null && frame.has("left")) {
+				listed.remove(frame.path("left").asString());
+			}
+		}
+		return (listed != null) ? List.copyOf(listed) : null;
+	}
+
+	/** The count of the room's newest presence frame, or -1 before the first. */
+	int presenceCount(String room) {
+		int count = -1;
+		for (JsonNode frame : frames("presence")) {
+			if (room.equals(frame.path("room").asString())) {
+				count = frame.path("count").asInt(-1);
+			}
+		}
+		return count;
 	}
 
 	/** Waits until the server has closed the connection, and returns its close code. */

@@ -63,4 +63,29 @@ class ChatRateLimitTests {
 		}
 	}
 
+	@Test
+	void theRateIsCheckedBeforeAFrameIsParsed() {
+		try (ChatClient flood = ChatClient.connect(this.port, "flood")) {
+			long started = System.nanoTime();
+			for (int i = 0; i < FRAMES; i++) {
+				flood.send("{not json \"nonce\": \"n" + i + "\"");
+			}
+			await().atMost(ChatClient.WAIT).until(() -> flood.frames("error").size() == FRAMES);
+			double seconds = (System.nanoTime() - started) / 1e9;
+			List<JsonNode> errors = flood.frames("error");
+			List<JsonNode> parsed = errors.stream()
+				.filter((error) -> error.path("code").asString().equals("bad_json"))
+				.toList();
+			List<JsonNode> limited = errors.stream()
+				.filter((error) -> error.path("code").asString().equals("rate_limited"))
+				.toList();
+			// within the burst (10) frames are parsed and refused as bad JSON; over it
+			// they are refused for the rate without being parsed
+			assertThat(parsed.size()).isBetween(10, 10 + (int) Math.ceil(seconds * 5));
+			assertThat(limited).hasSize(FRAMES - parsed.size());
+			assertThat(limited).allSatisfy((error) -> assertThat(error.path("nonce").asString()).startsWith("n"));
+			assertThat(flood.isClosed()).isFalse();
+		}
+	}
+
 }

@@ -6,19 +6,25 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.UUID;
 
+import io.pushlab.hub.Presence;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
- * A join storm in a large room: every member still ends up with the full member list, but
- * the changes are coalesced instead of sending the whole list to every member on every
- * join (members² frames).
+ * Presence that scales: a joiner gets the room's list once; in a room of up to
+ * presence-list-limit (100) users the others get a small delta per change, never the
+ * whole list; past that, changes are coalesced into bounded lists (the first 100 names
+ * and the count) instead of a frame per join per member (members² frames).
  */
 @ChatServerTest
 class LargeRoomPresenceTests {
+
+	private static final int LIMIT = 100;
 
 	private static final int JOINERS = 200;
 
@@ -26,7 +32,33 @@ class LargeRoomPresenceTests {
 	int port;
 
 	@Test
-	void aJoinStormIsCoalescedIntoFewPresenceFramesThatEndWithEveryone() {
+	void othersGetDeltasInASmallRoomAndTheJoinerGetsTheList() {
+		String room = "small-" + UUID.randomUUID().toString().substring(0, 8);
+		try (ChatClient ann = ChatClient.connect(this.port, "ann");
+				ChatClient ben = ChatClient.connect(this.port, "ben")) {
+			ann.join(room);
+			ann.awaitPresence(room, "ann");
+			ben.join(room);
+			ben.awaitPresence(room, "ann", "ben");
+			ann.awaitPresence(room, "ann", "ben");
+			JsonNode delta = ann.frames("presence").get(ann.frames("presence").size() - 1);
+			assertThat(delta.has("users")).as("no list for the others").isFalse();
+			assertThat(delta.path("joined").asString()).isEqualTo("ben");
+			assertThat(delta.path("count").asInt()).isEqualTo(2);
+			JsonNode list = ben.frames("presence").get(0);
+			assertThat(list.path("users").valueStream().map(JsonNode::asString).toList()).containsExactly("ann", "ben");
+			assertThat(list.path("count").asInt()).isEqualTo(2);
+
+			ben.send("type", "leave", "room", room);
+			ann.awaitPresence(room, "ann");
+			JsonNode left = ann.frames("presence").get(ann.frames("presence").size() - 1);
+			assertThat(left.path("left").asString()).isEqualTo("ben");
+			assertThat(left.path("count").asInt()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void aJoinStormPastTheLimitIsCoalescedIntoBoundedLists() {
 		String room = "big-" + UUID.randomUUID().toString().substring(0, 8);
 		HttpClient http = HttpClient.newHttpClient();
 		List<ChatClient> clients = new ArrayList<>();
@@ -35,7 +67,8 @@ class LargeRoomPresenceTests {
 			clients.add(watcher);
 			watcher.join(room);
 			watcher.awaitPresence(room, "watcher");
-			TreeSet<String> everyone = new TreeSet<>(List.of("watcher"));
+			TreeSet<String> everyone = new TreeSet<>(Presence.ORDER);
+			everyone.add("watcher");
 			for (int i = 0; i < JOINERS; i++) {
 				String name = "m" + i;
 				ChatClient client = ChatClient.connect(http, this.port, name);
@@ -43,13 +76,18 @@ class LargeRoomPresenceTests {
 				client.join(room);
 				everyone.add(name);
 			}
-			String[] all = everyone.toArray(String[]::new);
-			watcher.awaitPresence(room, all);
-			clients.get(clients.size() - 1).awaitPresence(room, all);
-			// up to 64 members every change goes out at once; beyond, changes are
-			// coalesced
-			// (one presence per join would be 201 frames)
-			assertThat(watcher.frames("presence")).hasSizeLessThan(ChatSessions.PRESENCE_IMMEDIATE_MEMBERS + 60);
+			String[] firstNames = everyone.stream().limit(LIMIT).toArray(String[]::new);
+			for (ChatClient client : List.of(watcher, clients.get(clients.size() - 1))) {
+				await().atMost(ChatClient.WAIT)
+					.until(() -> client.presenceCount(room) == JOINERS + 1
+							&& List.of(firstNames).equals(client.presence(room)));
+			}
+			List<JsonNode> frames = watcher.frames("presence");
+			// at most one frame per change (a burst of joins shares one list), and past
+			// the
+			// limit every list is bounded: a join never costs a member the whole room
+			assertThat(frames).hasSizeLessThanOrEqualTo(JOINERS + 1);
+			assertThat(frames).allSatisfy((frame) -> assertThat(frame.path("users").size()).isLessThanOrEqualTo(LIMIT));
 		}
 		finally {
 			clients.forEach(ChatClient::close);

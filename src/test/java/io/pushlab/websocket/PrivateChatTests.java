@@ -84,6 +84,9 @@ class PrivateChatTests {
 			assertThat(error.path("message").asString()).contains("nobody-here");
 
 			try (ChatClient gil = ChatClient.connect(this.port, "gil")) {
+				// the server has registered gil once it answers gil's first frame
+				gil.join("gil-room");
+				gil.awaitFrame((frame) -> frame.path("type").asString().equals("history"));
 				fred.send("type", "private", "to", "gil", "text", "now?", "nonce", "r");
 				gil.awaitReply("private", "r");
 			}

@@ -43,8 +43,12 @@ class ServerFramesTests {
 
 	@Test
 	void presencePrivateAndErrorFramesHaveTheContractsFields() {
-		assertThat(this.frames.presence("lobby", List.of("a", "小明")).getPayload())
-			.isEqualTo("{\"type\":\"presence\",\"room\":\"lobby\",\"users\":[\"a\",\"小明\"]}");
+		assertThat(this.frames.presence("lobby", List.of("a", "小明"), 2).getPayload())
+			.isEqualTo("{\"type\":\"presence\",\"room\":\"lobby\",\"users\":[\"a\",\"小明\"],\"count\":2}");
+		assertThat(this.frames.presenceDelta("lobby", "小明", true, 3).getPayload())
+			.isEqualTo("{\"type\":\"presence\",\"room\":\"lobby\",\"joined\":\"小明\",\"count\":3}");
+		assertThat(this.frames.presenceDelta("lobby", "a", false, 2).getPayload())
+			.isEqualTo("{\"type\":\"presence\",\"room\":\"lobby\",\"left\":\"a\",\"count\":2}");
 		assertThat(this.frames.privateMessage(new PrivateMessage("a", "b", "<b>", null, 5)).getPayload()).isEqualTo(
 				"{\"type\":\"private\",\"from\":\"a\",\"to\":\"b\",\"text\":\"<b>\",\"nonce\":null,\"sentAt\":5}");
 		assertThat(this.frames.error(ErrorCode.NOT_JOINED, "room: not joined", "n").getPayload())
