@@ -25,7 +25,7 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 		@DefaultValue @Valid @NotNull Delivery delivery, @DefaultValue @Valid @NotNull LongPolling longPolling,
 		@DefaultValue @Valid @NotNull Sse sse, @DefaultValue @Valid @NotNull Websocket websocket,
 		@DefaultValue @Valid @NotNull RawWebsocket rawWebsocket, @DefaultValue @Valid @NotNull Redis redis,
-		@DefaultValue @Valid @NotNull Lab lab) {
+		@DefaultValue @Valid @NotNull Lab lab, @DefaultValue @Valid @NotNull Demo demo) {
 
 	/**
 	 * The threads that write pushed messages to SSE and WebSocket connections.
@@ -111,6 +111,18 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 	 * (each may hold a 2 MiB body and an answer about five times its payload)
 	 */
 	public record Lab(@DefaultValue("8") @Min(1) @Max(10_000) int maxConcurrentRequests) {
+	}
+
+	/**
+	 * The demo controls of {@code /compare}.
+	 *
+	 * @param dropEnabled whether {@code POST /api/rooms/{room}/drop} (the recovery drill)
+	 * is served; when false it answers 404 and cluster drops sent by other instances are
+	 * ignored
+	 * @param dropInterval shortest time between two drops of one room on one instance;
+	 * sooner is answered 429
+	 */
+	public record Demo(@DefaultValue("true") boolean dropEnabled, @DefaultValue("1s") @NotNull Duration dropInterval) {
 	}
 
 }

@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.pushlab.config.PushLabProperties;
 import io.pushlab.hub.Broker;
+import io.pushlab.technique.Droppable;
+import io.pushlab.technique.Technique;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
@@ -27,7 +29,7 @@ import org.springframework.stereotype.Component;
  * shutdown every parked request is answered at once.
  */
 @Component
-public class ClientQueues implements SmartLifecycle, DisposableBean {
+public class ClientQueues implements SmartLifecycle, DisposableBean, Droppable {
 
 	record Key(String clientId, String room) {
 	}
@@ -115,10 +117,44 @@ public class ClientQueues implements SmartLifecycle, DisposableBean {
 	}
 
 	/**
+	 * @param clientId a client
+	 * @param room a room
+	 * @return whether the client has a request parked on its queue for the room now
+	 */
+	public boolean isParked(String clientId, String room) {
+		ClientQueue queue = this.queues.get(new Key(clientId, room));
+		return queue != null && queue.isParked();
+	}
+
+	/**
 	 * @return the number of requests parked now
 	 */
 	public int parked() {
 		return (int) this.queues.values().stream().filter(ClientQueue::isParked).count();
+	}
+
+	@Override
+	public Technique technique() {
+		return Technique.LONGPOLLING;
+	}
+
+	/**
+	 * Forgets every queue of the room (the recovery drill): their parked requests are
+	 * answered 503 by the controller, and each client's next request builds a new queue
+	 * from its {@code after} cursor.
+	 * @param room a room
+	 * @return the number of parked requests dropped
+	 */
+	@Override
+	public int drop(String room) {
+		int parked = 0;
+		for (var entry : this.queues.entrySet()) {
+			if (entry.getKey().room().equals(room) && this.queues.remove(entry.getKey(), entry.getValue())
+					&& entry.getValue().drop()) {
+				parked++;
+			}
+		}
+		return parked;
 	}
 
 	/** Removes the queues whose client has not polled for {@code client-ttl}. */

@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledFuture;
 import io.pushlab.config.PushLabProperties;
 import io.pushlab.hub.Broker;
 import io.pushlab.hub.Subscription;
+import io.pushlab.technique.Droppable;
 import io.pushlab.technique.Technique;
 import io.pushlab.stats.TechniqueStats;
 import jakarta.servlet.AsyncContext;
@@ -31,7 +32,7 @@ import org.springframework.stereotype.Component;
  * every stream at shutdown so the server stops at once.
  */
 @Component
-public class SseStreams implements SmartLifecycle {
+public class SseStreams implements SmartLifecycle, Droppable {
 
 	private final Set<SseConnection> open = ConcurrentHashMap.newKeySet();
 
@@ -137,6 +138,29 @@ public class SseStreams implements SmartLifecycle {
 	 */
 	public int size(String room) {
 		return (int) this.open.stream().filter((connection) -> connection.room().equals(room)).count();
+	}
+
+	@Override
+	public Technique technique() {
+		return Technique.SSE;
+	}
+
+	/**
+	 * Ends every open stream of the room (the recovery drill): each is completed as at
+	 * shutdown, and the browser reconnects with {@code Last-Event-ID}.
+	 * @param room a room
+	 * @return the number of streams ended
+	 */
+	@Override
+	public int drop(String room) {
+		int dropped = 0;
+		for (SseConnection connection : this.open) {
+			if (connection.room().equals(room) && !connection.isClosed()) {
+				connection.complete();
+				dropped++;
+			}
+		}
+		return dropped;
 	}
 
 	void heartbeat() {

@@ -27,6 +27,7 @@ public class StatsController {
 		Map<String, Object> result = new LinkedHashMap<>();
 		result.put("techniques", this.stats.snapshot());
 		result.put("rejected", this.rejections.snapshot());
+		result.put("drops", this.stats.drops());
 		return result;
 	}
 

@@ -14,6 +14,8 @@ import io.pushlab.config.PushLabProperties;
 import io.pushlab.hub.Presence;
 import io.pushlab.hub.PrivateChannel;
 import io.pushlab.hub.PrivateMessage;
+import io.pushlab.technique.Droppable;
+import io.pushlab.technique.Technique;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.TaskScheduler;
@@ -29,7 +31,10 @@ import org.springframework.web.socket.TextMessage;
  * Thread-safe; nothing here blocks.
  */
 @Component
-public class ChatSessions implements SmartLifecycle {
+public class ChatSessions implements SmartLifecycle, Droppable {
+
+	/** How the recovery drill closes a room's connections (RFC 6455 1012). */
+	static final CloseStatus DROPPED = CloseStatus.SERVICE_RESTARTED.withReason("room dropped (recovery drill)");
 
 	private final ConcurrentMap<String, ChatConnection> byId = new ConcurrentHashMap<>();
 
@@ -181,6 +186,30 @@ public class ChatSessions implements SmartLifecycle {
 		if (connections != null) {
 			into.addAll(connections);
 		}
+	}
+
+	@Override
+	public Technique technique() {
+		return Technique.WEBSOCKET;
+	}
+
+	/**
+	 * Closes every connection that has joined the room with 1012 (the recovery drill);
+	 * the client reconnects, joins again and gets the room's history.
+	 * @param room a room
+	 * @return the number of connections closed
+	 */
+	@Override
+	public int drop(String room) {
+		Set<ChatConnection> members = this.byRoom.get(room);
+		if (members == null) {
+			return 0;
+		}
+		List<ChatConnection> dropped = List.copyOf(members);
+		for (ChatConnection connection : dropped) {
+			connection.closeQuietly(DROPPED);
+		}
+		return dropped.size();
 	}
 
 	void ping() {
