@@ -428,7 +428,8 @@ async function drop() {
   });
   drillState.textContent = `· drop ${number}: asking the server…`;
   try {
-    const response = await fetch(appUrl(`api/rooms/${room}/drop`), { method: 'POST' });
+    const scope = controls.elements.cluster.checked ? '?scope=cluster' : '';
+    const response = await fetch(appUrl(`api/rooms/${room}/drop${scope}`), { method: 'POST' });
     const text = await response.text();
     if (!response.ok) {
       let detail = `HTTP ${response.status}`;
@@ -442,7 +443,8 @@ async function drop() {
     }
     const closed = JSON.parse(text);
     drillState.textContent = `· drop ${number}: the server closed ${closed.sse} SSE stream(s), `
-      + `${closed.longpolling} parked long poll(s), ${closed.websocket} WebSocket(s)`;
+      + `${closed.longpolling} parked long poll(s), ${closed.websocket} WebSocket(s)`
+      + (closed.instances === undefined ? '' : ` here; ${closed.instances} instance(s) heard it`);
     drillState.dataset.answer = text;
   }
   catch (e) {
