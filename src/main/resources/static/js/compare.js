@@ -217,6 +217,7 @@ class Drill {
     this.duplicatesAtStart = panel.client.duplicates();
     this.duplicated = 0;
     this.settled = false;
+    this.outcome = null; // 'not-dropped' or 'failed': nothing to follow
     this.node = el('li', 'drill');
     this.node.dataset.drill = String(number);
     panel.drillList.append(this.node);
@@ -264,14 +265,24 @@ class Drill {
     }
   }
 
+  /** Ends the drill without an outage to follow (nothing was open, or the drop failed). */
+  end(outcome, text) {
+    this.settled = true;
+    this.outcome = outcome;
+    this.node.dataset.state = outcome;
+    this.node.textContent = text;
+  }
+
   render() {
     const client = this.panel.client;
+    if (this.outcome) {
+      return;
+    }
     if (!this.settled) {
       this.duplicated = client.duplicates() - this.duplicatesAtStart;
       if (this.downAt === null && performance.now() - this.clickedAt > DROP_NOTICE_MS) {
-        this.settled = true;
-        this.node.dataset.state = 'not-dropped';
-        this.node.textContent = `Drop ${this.number}: nothing of this technique was open to drop.`;
+        this.end('not-dropped', `Drop ${this.number}: nothing of this technique was open to drop; `
+          + 'its next request started from its cursor as always.');
         return;
       }
       if (this.upAt !== null && (cursorOf(this.panel) ?? 0) >= this.to) {
@@ -314,7 +325,7 @@ class Drill {
   }
 
   toJSON() {
-    return { drop: this.number, state: this.node.dataset.state, from: this.from, to: this.to,
+    return { drop: this.number, state: this.outcome || this.node.dataset.state, from: this.from, to: this.to,
       away: this.to === null ? null : this.to - this.from, back: this.back, resynced: this.resynced,
       lost: this.lost, duplicated: this.duplicated, how: RECOVERY[this.panel.technique],
       reconnectMs: this.upAt === null ? null : Math.round(this.upAt - this.downAt) };
@@ -446,13 +457,22 @@ async function drop() {
       + `${closed.longpolling} parked long poll(s), ${closed.websocket} WebSocket(s)`
       + (closed.instances === undefined ? '' : ` here; ${closed.instances} instance(s) heard it`);
     drillState.dataset.answer = text;
+    if (!scope) {
+      // this instance closed none of a technique's connections: nothing of it to follow
+      drills.forEach((drill, index) => {
+        const technique = TECHNIQUES[index];
+        if (technique !== 'polling' && closed[technique] === 0 && drill.downAt === null) {
+          drill.end('not-dropped', `Drop ${number}: the server had no ${technique === 'longpolling'
+            ? 'parked long poll' : 'connection'} in this room to close; the next request started from the `
+            + 'cursor as always.');
+        }
+      });
+    }
   }
   catch (e) {
     drillState.textContent = `· drop ${number} failed: ${e.message}`;
     for (const drill of drills) {
-      drill.settled = true;
-      drill.node.dataset.state = 'failed';
-      drill.node.textContent = `Drop ${number} failed: ${e.message}`;
+      drill.end('failed', `Drop ${number} failed: ${e.message}`);
     }
   }
 }

@@ -234,7 +234,7 @@ function connect() {
   client.start();
 }
 
-function clientState(client, { state: what, attempt, wait, opened }) {
+function clientState(client, { state: what, attempt, wait, opened, reason }) {
   if (state.client !== client) {
     return;
   }
@@ -263,8 +263,9 @@ function clientState(client, { state: what, attempt, wait, opened }) {
   }
   else if (what === 'name-in-use') {
     state.wanted = false;
-    showConnectError(`The name “${state.user}” is in use by another browser. Pick another name.`);
-    setStatus(page, 'name in use', 'bad');
+    showConnectError(`The name “${state.user}” is in use by another browser (${reason || 'name in use'}). `
+      + 'Pick another name.');
+    setStatus(page, reason || 'name in use', 'bad');
   }
   else if (what === 'refused') {
     // The browser hides the handshake's status, but the server answered plain HTTP meanwhile:

@@ -191,7 +191,7 @@ export class ChatClient extends Emitter {
     this.emit('close', { code: event.code, reason: event.reason, opened });
     if (event.code === NAME_IN_USE) {
       this.wanted = false;
-      this.emit('state', { state: 'name-in-use' });
+      this.emit('state', { state: 'name-in-use', reason: event.reason });
       return;
     }
     if (!this.wanted) {
