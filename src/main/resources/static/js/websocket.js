@@ -201,43 +201,48 @@ function send(frame) {
 }
 
 function connect() {
-  if (state.client) {
-    state.client.stop();
+  const previous = state.client;
+  if (previous) {
+    previous.stop();
   }
   const client = new ChatClient({ user: state.user });
   state.client = client;
   for (const entry of rooms()) {
-    client.join(entry.name);
+    // after Disconnect and Connect, carry each room's cursor over: only what was missed is new
+    client.join(entry.name, previous ? previous.cursor(entry.name) : null);
   }
-  client.on('frame-in', (bytes) => {
+  // events of a client that is no longer the page's (a name change) are ignored
+  const current = (handler) => (...args) => {
+    if (state.client === client) {
+      handler(...args);
+    }
+  };
+  client.on('frame-in', current((bytes) => {
     counters.add('framesIn');
     counters.add('bytesIn', bytes);
-  });
-  client.on('frame-out', (bytes) => {
+  }));
+  client.on('frame-out', current((bytes) => {
     counters.add('framesOut');
     counters.add('bytesOut', bytes);
-  });
-  client.on('state', (event) => clientState(client, event));
-  client.on('close', (event) => closed(event));
-  client.on('history', history);
-  client.on('message', (message, via) => chat(message, via));
-  client.on('gap', ({ room, from, to, missing }) => {
+  }));
+  client.on('state', current((event) => clientState(event)));
+  client.on('close', current((event) => closed(event)));
+  client.on('history', current(history));
+  client.on('message', current((message, via) => chat(message, via)));
+  client.on('gap', current(({ room, from, to, missing }) => {
     const entry = state.conversations.get(roomKey(room));
     if (entry) {
       entry.list.system(`${missing} message${missing === 1 ? ' is' : 's are'} no longer retained by the server `
         + `(gap: #${from}–#${to}).`);
     }
-  });
-  client.on('presence', presence);
-  client.on('private', privateMessage);
-  client.on('error', serverError);
+  }));
+  client.on('presence', current(presence));
+  client.on('private', current(privateMessage));
+  client.on('error', current(serverError));
   client.start();
 }
 
-function clientState(client, { state: what, attempt, wait, opened, reason }) {
-  if (state.client !== client) {
-    return;
-  }
+function clientState({ state: what, attempt, wait, opened, reason }) {
   if (what === 'connecting') {
     stall.start();
     setStatus(page, attempt > 0 ? `reconnecting (attempt ${attempt})…` : 'connecting…', 'warn');

@@ -1,5 +1,8 @@
 package io.pushlab.web;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import tools.jackson.databind.JsonNode;
@@ -40,7 +45,7 @@ class CompareDrillBrowserTests {
 	int port;
 
 	@Test
-	void twoDropsDuringTheTickerLoseNothingAndEveryPanelCountsWhatItGotBack() {
+	void twoDropsDuringTheTickerLoseNothingAndEveryPanelCountsWhatItGotBack() throws Exception {
 		String room = "drill-e2e";
 		Api api = new Api(this.port);
 		try (Browser browser = Browser.open()) {
@@ -145,6 +150,30 @@ class CompareDrillBrowserTests {
 				.contains("got back by history on rejoin");
 			assertThat(page.findElement(By.cssSelector("[data-panel=polling] [data-drill='1']")).getText())
 				.contains("got back by the next short poll");
+
+			// the cost table: this browser's figures and the server's since the run
+			// started
+			browser.waiting(WAIT).until((driver) -> cost(driver, "websocket", "server-requests").matches("\\d+"));
+			for (String technique : TECHNIQUES) {
+				assertThat(Integer.parseInt(cost(page, technique, "browser-requests"))).as(technique).isPositive();
+				assertThat(cost(page, technique, "browser-bytes")).as(technique).matches("\\d+(\\.\\d+)? (B|KiB)");
+				assertThat(Integer.parseInt(cost(page, technique, "server-requests"))).as(technique).isPositive();
+				assertThat(cost(page, technique, "server-bytes")).as(technique).matches("\\d+(\\.\\d+)? (B|KiB)");
+			}
+			assertThat(cost(page, "polling", "browser-open")).isIn("0", "1");
+			assertThat(cost(page, "sse", "browser-open")).isEqualTo("1");
+			assertThat(cost(page, "websocket", "browser-open")).isEqualTo("1");
+			// each drop costs SSE and WebSocket one more request (a reconnect or a
+			// handshake)
+			assertThat(Integer.parseInt(cost(page, "sse", "browser-requests"))).isGreaterThanOrEqualTo(3);
+			assertThat(Integer.parseInt(cost(page, "websocket", "browser-requests"))).isGreaterThanOrEqualTo(3);
+			Path shot = ((TakesScreenshot) page).getScreenshotAs(OutputType.FILE).toPath();
+			Path target = Path.of("target/screenshots/compare-drill.png");
+			Files.createDirectories(target.getParent());
+			Files.copy(shot, target, StandardCopyOption.REPLACE_EXISTING);
+			if ("docs".equals(System.getProperty("pushlab.screenshots"))) {
+				Files.copy(shot, Path.of("docs/img/compare-drill.png"), StandardCopyOption.REPLACE_EXISTING);
+			}
 		}
 	}
 
@@ -216,6 +245,13 @@ class CompareDrillBrowserTests {
 
 	static String status(WebDriver driver, String technique) {
 		return driver.findElement(By.cssSelector("[data-panel=" + technique + "] [data-role=status]")).getText();
+	}
+
+	static String cost(WebDriver driver, String technique, String cell) {
+		return driver
+			.findElement(By.cssSelector(
+					"[data-role=cost-table] tr[data-technique=" + technique + "] [data-cost-cell=" + cell + "]"))
+			.getText();
 	}
 
 	static String stat(WebDriver driver, String technique, String name) {
