@@ -7,21 +7,25 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 import io.pushlab.hub.Broker;
+import io.pushlab.hub.BrokerUnavailableException;
 import io.pushlab.hub.Envelope;
+import io.pushlab.hub.Slice;
 import io.pushlab.hub.Subscriber;
 import io.pushlab.hub.Subscription;
 
 /**
- * One long-polling client's queue for one room: it keeps the room's messages between two
- * requests (at most {@code capacity}; on overflow the oldest go and the next response
- * says {@code gap}) and holds the client's one parked request. The hub's side only
- * enqueues and signals: when a message arrives for a parked request, the answer is handed
- * to the {@code answers} executor, which takes everything queued by the time it runs
- * (messages that keep arriving meanwhile go into the same answer) and completes the
- * request there, outside every hub lock; the JSON is built by the request's
- * {@link Waiter}. Never hands out a message twice unless the client asks again from an
- * older cursor. Thread-safe: state changes happen under the queue's monitor, which is
- * never held while calling the hub or a waiter.
+ * One long-polling client's queue for one room. It holds messages only for a request that
+ * is parked: the hub's side enqueues (at most {@code capacity}) and signals, and the
+ * answer is handed to the {@code answers} executor, which takes everything queued by the
+ * time it runs and completes the request there, outside every hub lock; the JSON is built
+ * by the request's {@link Waiter}. A queue nobody is waiting on keeps no messages, only
+ * its cursor: what arrives meanwhile (and, for a new queue, the history after the
+ * client's cursor) is read from the room's retained log when the next request comes, at
+ * most {@code maxBatch} at a time, with {@code gap} when the log no longer holds some of
+ * it. So nothing still retained is lost, and thousands of idle queues cost no copies of
+ * history. Never hands out a message twice unless the client asks again from an older
+ * cursor. Thread-safe: state changes happen under the queue's monitor, which is never
+ * held while calling the hub or a waiter.
  */
 final class ClientQueue {
 
@@ -55,24 +59,38 @@ final class ClientQueue {
 
 	private final String room;
 
+	private final String address;
+
 	private final int capacity;
 
 	private final int maxBatch;
 
 	private final Executor answers;
 
+	/**
+	 * Messages after {@code handedOut}, consecutive in the room's order, kept only while
+	 * a request is parked.
+	 */
 	private final ArrayDeque<Envelope> pending = new ArrayDeque<>();
 
+	/** The newest id the room is known to have for this queue. */
 	private long lastEnqueued = -1;
 
+	/** The newest id handed to the client (or its cursor). */
 	private long handedOut = -1;
 
-	private boolean gap;
+	/**
+	 * Messages after those pending, up to {@code lastEnqueued}, are only in the room's
+	 * log: the next answer reads them from there.
+	 */
+	private boolean behind;
 
 	private Waiter parked;
 
 	/** An answer for the parked request is on its way to the executor. */
 	private boolean signalled;
+
+	private Broker broker;
 
 	/** The hub's subscriber of the current subscription; older ones are ignored. */
 	private Feed feed;
@@ -84,8 +102,24 @@ final class ClientQueue {
 	private volatile long lastSeenMillis;
 
 	ClientQueue(String clientId, String room, int capacity, int maxBatch, Executor answers, long nowMillis) {
+		this(clientId, room, "", capacity, maxBatch, answers, nowMillis);
+	}
+
+	/**
+	 * @param clientId the client
+	 * @param room the room
+	 * @param address the remote address that created the queue (it counts against that
+	 * address's bound)
+	 * @param capacity most messages held for a parked request
+	 * @param maxBatch most messages in one answer
+	 * @param answers the executor that completes parked requests
+	 * @param nowMillis the time of the creating request
+	 */
+	ClientQueue(String clientId, String room, String address, int capacity, int maxBatch, Executor answers,
+			long nowMillis) {
 		this.clientId = clientId;
 		this.room = room;
+		this.address = address;
 		this.capacity = capacity;
 		this.maxBatch = maxBatch;
 		this.answers = answers;
@@ -100,6 +134,10 @@ final class ClientQueue {
 		return this.room;
 	}
 
+	String address() {
+		return this.address;
+	}
+
 	long lastSeenMillis() {
 		return this.lastSeenMillis;
 	}
@@ -109,31 +147,36 @@ final class ClientQueue {
 	}
 
 	/**
-	 * Starts (or restarts) the queue from a cursor through the hub's replay: everything
-	 * queued is dropped, the previous subscription ends, and the queue continues with the
-	 * retained messages after {@code after}, then live ones.
+	 * Starts (or restarts) the queue from a cursor: everything queued is dropped, the
+	 * previous subscription ends, and the queue subscribes to live messages; the retained
+	 * ones after {@code after} are read from the room's log by the next request.
 	 * @param broker the hub
 	 * @param after the cursor, or -1 for live messages only
 	 */
 	void start(Broker broker, long after) {
 		Feed next = new Feed();
+		// live only: the room's newest id now is the cursor (taken before subscribing, so
+		// a message published in between is read from the log, not lost)
+		long cursor = (after >= 0) ? after : broker.lastId(this.room);
 		Subscription old;
 		synchronized (this) {
 			if (this.closed) {
 				return;
 			}
+			this.broker = broker;
 			old = this.subscription;
 			this.subscription = null;
 			this.feed = next;
 			this.pending.clear();
-			this.lastEnqueued = after;
-			this.handedOut = after;
-			this.gap = false;
+			this.lastEnqueued = cursor;
+			this.handedOut = cursor;
+			// a cursor from the client: the log may hold messages after it
+			this.behind = after >= 0;
 		}
 		if (old != null) {
 			old.close();
 		}
-		Subscription subscription = broker.subscribe(this.room, after, next);
+		Subscription subscription = broker.subscribe(this.room, -1, next);
 		synchronized (this) {
 			if (this.feed == next && !this.closed) {
 				this.subscription = subscription;
@@ -153,8 +196,8 @@ final class ClientQueue {
 	}
 
 	/**
-	 * Serves one request: answers at once with what is queued after {@code after}, or
-	 * parks {@code waiter} (an older parked request is answered empty).
+	 * Serves one request: answers at once with what is queued or retained after
+	 * {@code after}, or parks {@code waiter} (an older parked request is answered empty).
 	 * @param after the client's cursor, or -1 when it sent none
 	 * @param waiter the request, should it have to wait
 	 * @param park whether the request may wait at all
@@ -163,7 +206,6 @@ final class ClientQueue {
 	 */
 	Batch poll(long after, Waiter waiter, boolean park) {
 		Waiter older;
-		Batch now = null;
 		synchronized (this) {
 			if (after > this.lastEnqueued) {
 				this.lastEnqueued = after;
@@ -176,26 +218,58 @@ final class ClientQueue {
 			}
 			older = this.parked;
 			this.parked = null;
-			if (!this.pending.isEmpty() || this.gap || !park || this.closed) {
-				now = take();
-			}
-			else {
-				this.parked = waiter;
-			}
 		}
 		if (older != null) {
 			older.complete(Batch.EMPTY);
 		}
-		return now;
+		while (true) {
+			long from;
+			synchronized (this) {
+				if (!this.pending.isEmpty() || this.closed || (!this.behind && !park)) {
+					return take();
+				}
+				if (!this.behind) {
+					this.parked = waiter;
+					return null;
+				}
+				from = this.handedOut;
+			}
+			Slice slice;
+			try {
+				slice = this.broker.read(this.room, from, this.maxBatch);
+			}
+			catch (BrokerUnavailableException ex) {
+				synchronized (this) {
+					if (!park || this.closed) {
+						return Batch.EMPTY;
+					}
+					// a later delivery signals, and the answer reads the log again
+					this.parked = waiter;
+					return null;
+				}
+			}
+			synchronized (this) {
+				if (this.handedOut != from || !this.pending.isEmpty()) {
+					// another request of the same client moved the cursor meanwhile
+					continue;
+				}
+				Batch batch = fromLog(slice);
+				if (!batch.isEmpty() || batch.gap() || !park || this.closed) {
+					return batch;
+				}
+				// nothing new: park, unless something arrived during the read
+			}
+		}
 	}
 
 	/**
 	 * Forgets {@code waiter} if it is still the parked request (it timed out or its
-	 * client went away).
+	 * client went away); the queue then keeps no messages, only its cursor.
 	 */
 	synchronized void unpark(Waiter waiter) {
 		if (this.parked == waiter) {
 			this.parked = null;
+			dropPending();
 		}
 	}
 
@@ -203,6 +277,9 @@ final class ClientQueue {
 		return this.parked != null;
 	}
 
+	/**
+	 * @return the messages the queue holds now (only a parked request's)
+	 */
 	synchronized int size() {
 		return this.pending.size();
 	}
@@ -258,13 +335,23 @@ final class ClientQueue {
 		if (envelope.id() <= this.lastEnqueued) {
 			return true;
 		}
-		if (this.pending.size() >= this.capacity) {
-			this.pending.pollFirst();
-			this.gap = true;
-		}
-		this.pending.addLast(envelope);
 		this.lastEnqueued = envelope.id();
+		if (this.parked != null && !this.behind && this.pending.size() < this.capacity) {
+			this.pending.addLast(envelope);
+		}
+		else {
+			// nobody waits (or the parked request's share is full): the log has it
+			this.behind = true;
+		}
 		return true;
+	}
+
+	/** Keeps only the cursor; call with the monitor held. */
+	private void dropPending() {
+		if (!this.pending.isEmpty()) {
+			this.pending.clear();
+			this.behind = true;
+		}
 	}
 
 	/**
@@ -285,22 +372,53 @@ final class ClientQueue {
 		}
 	}
 
-	/** On the executor: answers the parked request with everything queued now. */
+	/**
+	 * On the executor: answers the parked request with everything queued now, or with
+	 * what the log holds after its cursor when the queue is behind.
+	 */
 	private void answerParked() {
 		Waiter waiter;
-		Batch batch;
+		Batch batch = null;
+		long from;
 		synchronized (this) {
 			this.signalled = false;
 			waiter = this.parked;
 			if (waiter == null) {
 				return;
 			}
-			this.parked = null;
-			batch = take();
+			if (!this.pending.isEmpty() || !this.behind) {
+				this.parked = null;
+				batch = take();
+			}
+			from = this.handedOut;
+		}
+		if (batch == null) {
+			Slice slice;
+			try {
+				slice = this.broker.read(this.room, from, this.maxBatch);
+			}
+			catch (BrokerUnavailableException ex) {
+				// stays parked: the next delivery (or the timeout) answers it
+				return;
+			}
+			synchronized (this) {
+				if (this.parked != waiter || this.handedOut != from || !this.pending.isEmpty()) {
+					return;
+				}
+				batch = fromLog(slice);
+				if (batch.isEmpty() && !batch.gap()) {
+					return;
+				}
+				this.parked = null;
+			}
 		}
 		waiter.complete(batch);
 	}
 
+	/**
+	 * Takes the next answer from what is pending; what is left over (more than one
+	 * answer) is dropped and read from the log later. Call with the monitor held.
+	 */
 	private Batch take() {
 		int n = Math.min(this.maxBatch, this.pending.size());
 		List<Envelope> batch = new ArrayList<>(n);
@@ -310,9 +428,27 @@ final class ClientQueue {
 		if (!batch.isEmpty()) {
 			this.handedOut = batch.get(batch.size() - 1).id();
 		}
-		boolean reportGap = this.gap;
-		this.gap = false;
-		return new Batch(batch, reportGap);
+		dropPending();
+		return new Batch(batch, false);
+	}
+
+	/**
+	 * Takes the next answer from a read of the log after {@code handedOut}. Call with the
+	 * monitor held.
+	 */
+	private Batch fromLog(Slice slice) {
+		List<Envelope> fresh = new ArrayList<>(slice.messages().size());
+		for (Envelope envelope : slice.messages()) {
+			if (envelope.id() > this.handedOut) {
+				fresh.add(envelope);
+			}
+		}
+		if (!fresh.isEmpty()) {
+			this.handedOut = fresh.get(fresh.size() - 1).id();
+		}
+		this.lastEnqueued = Math.max(this.lastEnqueued, Math.max(slice.last(), this.handedOut));
+		this.behind = this.handedOut < this.lastEnqueued;
+		return new Batch(fresh, slice.gap());
 	}
 
 	/**
@@ -326,22 +462,6 @@ final class ClientQueue {
 			synchronized (ClientQueue.this) {
 				if (!enqueue(this, envelope)) {
 					return false;
-				}
-				signal();
-				return true;
-			}
-		}
-
-		@Override
-		public boolean replay(List<Envelope> messages, boolean gap) {
-			synchronized (ClientQueue.this) {
-				if (gap && this == ClientQueue.this.feed) {
-					ClientQueue.this.gap = true;
-				}
-				for (Envelope envelope : messages) {
-					if (!enqueue(this, envelope)) {
-						return false;
-					}
 				}
 				signal();
 				return true;

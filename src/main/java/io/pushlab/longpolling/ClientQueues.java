@@ -10,11 +10,14 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.pushlab.config.PushLabProperties;
 import io.pushlab.hub.Broker;
 import io.pushlab.technique.Droppable;
 import io.pushlab.technique.Technique;
+import io.pushlab.stats.Evictions;
+import io.pushlab.web.TooManyRequestsException;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
@@ -25,8 +28,11 @@ import org.springframework.stereotype.Component;
  * The registry of long-polling queues, one per (client, room). Builds a queue from the
  * client's cursor when it has none (first request, evicted, or another instance served
  * the client before), rebuilds it from history when the client asks again from an older
- * cursor, and evicts queues whose client has not polled for {@code client-ttl}. On
- * shutdown every parked request is answered at once.
+ * cursor, and evicts queues whose client has not polled for {@code client-ttl}. Queues
+ * are bounded: at most {@code max-queues} in all and {@code max-queues-per-address}
+ * created from one remote address; a request that would create one more is refused with
+ * 429 (a loop of fresh client ids cannot grow memory). On shutdown every parked request
+ * is answered at once.
  */
 @Component
 public class ClientQueues implements SmartLifecycle, DisposableBean, Droppable {
@@ -34,7 +40,25 @@ public class ClientQueues implements SmartLifecycle, DisposableBean, Droppable {
 	record Key(String clientId, String room) {
 	}
 
+	/** {@code pushlab.rejected} reason: the instance holds {@code max-queues}. */
+	static final String QUEUES_FULL = "longpoll_queues_full";
+
+	/**
+	 * {@code pushlab.rejected} reason: the address holds {@code max-queues-per-address}.
+	 */
+	static final String ADDRESS_QUEUES_FULL = "longpoll_queues_per_address";
+
 	private final ConcurrentMap<Key, ClientQueue> queues = new ConcurrentHashMap<>();
+
+	/** Queues held, counted when created and when removed (the bound's count). */
+	private final AtomicInteger held = new AtomicInteger();
+
+	/** Queues held per remote address; an address without queues has no entry. */
+	private final ConcurrentMap<String, Integer> perAddress = new ConcurrentHashMap<>();
+
+	private final AtomicLong evicted = new AtomicLong();
+
+	private final Evictions evictions;
 
 	private final Broker broker;
 
@@ -51,8 +75,10 @@ public class ClientQueues implements SmartLifecycle, DisposableBean, Droppable {
 
 	private ScheduledFuture<?> eviction;
 
-	public ClientQueues(Broker broker, PushLabProperties properties, TaskScheduler scheduler, Clock clock) {
+	public ClientQueues(Broker broker, PushLabProperties properties, TaskScheduler scheduler, Clock clock,
+			Evictions evictions) {
 		this.broker = broker;
+		this.evictions = evictions;
 		this.settings = properties.longPolling();
 		this.scheduler = scheduler;
 		this.clock = clock;
@@ -78,15 +104,18 @@ public class ClientQueues implements SmartLifecycle, DisposableBean, Droppable {
 	 * @param clientId the client
 	 * @param room the room
 	 * @param after the client's cursor, or -1 when it sent none
+	 * @param address the request's remote address
 	 * @return the queue, up to date with the cursor
+	 * @throws TooManyRequestsException when a new queue would break a bound
 	 */
-	ClientQueue obtain(String clientId, String room, long after) {
+	ClientQueue obtain(String clientId, String room, long after, String address) {
 		long now = this.clock.millis();
 		Key key = new Key(clientId, room);
 		boolean[] created = { false };
 		ClientQueue queue = this.queues.computeIfAbsent(key, (k) -> {
+			admit(address);
 			created[0] = true;
-			return new ClientQueue(clientId, room, this.settings.queueCapacity(), this.settings.maxBatch(),
+			return new ClientQueue(clientId, room, address, this.settings.queueCapacity(), this.settings.maxBatch(),
 					this.answers, now);
 		});
 		queue.touch(now);
@@ -94,6 +123,51 @@ public class ClientQueues implements SmartLifecycle, DisposableBean, Droppable {
 			queue.start(this.broker, after);
 		}
 		return queue;
+	}
+
+	/** Counts one more queue, or refuses it when a bound is reached. */
+	private void admit(String address) {
+		long retryAfter = Math.max(1, (this.settings.clientTtl().toMillis() + 999) / 1000);
+		if (this.held.incrementAndGet() > this.settings.maxQueues()) {
+			this.held.decrementAndGet();
+			throw new TooManyRequestsException(QUEUES_FULL, "client: the server holds its maximum of "
+					+ this.settings.maxQueues() + " long-polling queues; try again later", retryAfter);
+		}
+		boolean[] refused = { false };
+		this.perAddress.compute(address, (a, count) -> {
+			int current = (count != null) ? count : 0;
+			if (current >= this.settings.maxQueuesPerAddress()) {
+				refused[0] = true;
+				return count;
+			}
+			return current + 1;
+		});
+		if (refused[0]) {
+			this.held.decrementAndGet();
+			throw new TooManyRequestsException(ADDRESS_QUEUES_FULL, "client: your address holds "
+					+ this.settings.maxQueuesPerAddress()
+					+ " long-polling queues, the most allowed; reuse your client id, or wait until idle ones expire (client-ttl "
+					+ this.settings.clientTtl().toSeconds() + " s)", retryAfter);
+		}
+	}
+
+	/** Removes a queue that is still registered under its key, and closes it. */
+	private boolean remove(Key key, ClientQueue queue) {
+		if (!unregister(key, queue)) {
+			return false;
+		}
+		queue.close();
+		return true;
+	}
+
+	/** Forgets a queue still registered under its key, in every count. */
+	private boolean unregister(Key key, ClientQueue queue) {
+		if (!this.queues.remove(key, queue)) {
+			return false;
+		}
+		this.held.decrementAndGet();
+		this.perAddress.computeIfPresent(queue.address(), (a, count) -> (count > 1) ? count - 1 : null);
+		return true;
 	}
 
 	public boolean isShuttingDown() {
@@ -127,6 +201,32 @@ public class ClientQueues implements SmartLifecycle, DisposableBean, Droppable {
 	}
 
 	/**
+	 * @param clientId a client
+	 * @param room a room
+	 * @return the messages the client's queue for the room holds now (0 when it has none)
+	 */
+	int held(String clientId, String room) {
+		ClientQueue queue = this.queues.get(new Key(clientId, room));
+		return (queue != null) ? queue.size() : 0;
+	}
+
+	/**
+	 * @param address a remote address
+	 * @return the number of queues created from it and held now
+	 */
+	public int size(String address) {
+		return this.perAddress.getOrDefault(address, 0);
+	}
+
+	/**
+	 * @return the number of queues removed because their client stopped polling, since
+	 * start-up
+	 */
+	public long evicted() {
+		return this.evicted.get();
+	}
+
+	/**
 	 * @return the number of requests parked now
 	 */
 	public int parked() {
@@ -149,7 +249,7 @@ public class ClientQueues implements SmartLifecycle, DisposableBean, Droppable {
 	public int drop(String room) {
 		int parked = 0;
 		for (var entry : this.queues.entrySet()) {
-			if (entry.getKey().room().equals(room) && this.queues.remove(entry.getKey(), entry.getValue())
+			if (entry.getKey().room().equals(room) && unregister(entry.getKey(), entry.getValue())
 					&& entry.getValue().drop()) {
 				parked++;
 			}
@@ -161,10 +261,9 @@ public class ClientQueues implements SmartLifecycle, DisposableBean, Droppable {
 	void evictIdle() {
 		long cutoff = this.clock.millis() - this.settings.clientTtl().toMillis();
 		this.queues.forEach((key, queue) -> {
-			if (queue.lastSeenMillis() < cutoff && !queue.isParked()) {
-				if (this.queues.remove(key, queue)) {
-					queue.close();
-				}
+			if (queue.lastSeenMillis() < cutoff && !queue.isParked() && remove(key, queue)) {
+				this.evicted.incrementAndGet();
+				this.evictions.evicted(Evictions.QUEUES);
 			}
 		});
 	}
@@ -183,10 +282,7 @@ public class ClientQueues implements SmartLifecycle, DisposableBean, Droppable {
 		if (this.eviction != null) {
 			this.eviction.cancel(false);
 		}
-		this.queues.forEach((key, queue) -> {
-			this.queues.remove(key, queue);
-			queue.close();
-		});
+		this.queues.forEach(this::remove);
 	}
 
 	/**

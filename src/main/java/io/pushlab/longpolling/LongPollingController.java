@@ -12,6 +12,7 @@ import io.pushlab.stats.TechniqueStats;
 import io.pushlab.web.ApiExceptionHandler;
 import io.pushlab.web.InvalidInputException;
 import io.pushlab.web.MessagesJson;
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -52,7 +53,8 @@ public class LongPollingController {
 	// @excerpt longpolling
 	@GetMapping("/api/rooms/{room}/longpoll")
 	public DeferredResult<ResponseEntity<?>> poll(@PathVariable String room, @RequestParam String client,
-			@RequestParam(required = false) Long after, @RequestParam(required = false) Long timeout) {
+			@RequestParam(required = false) Long after, @RequestParam(required = false) Long timeout,
+			HttpServletRequest request) {
 		this.stats.request(Technique.LONGPOLLING);
 		InvalidInputException.throwIfAny(MessageRules.checkRoom("room", room),
 				MessageRules.checkClientId("client", client),
@@ -64,7 +66,7 @@ public class LongPollingController {
 
 		DeferredResult<ResponseEntity<?>> result = new DeferredResult<>(Math.max(wait, 1),
 				ResponseEntity.noContent().build());
-		ClientQueue queue = this.queues.obtain(client, room, cursor);
+		ClientQueue queue = this.queues.obtain(client, room, cursor, request.getRemoteAddr());
 		AtomicBoolean open = new AtomicBoolean();
 		ClientQueue.Waiter waiter = new ClientQueue.Waiter() {
 

@@ -8,7 +8,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code GET /api/stats}: per-technique cost figures measured on this server, and the
- * refusals by reason.
+ * refusals by reason, and the idle rooms and queues removed.
  */
 @RestController
 public class StatsController {
@@ -17,9 +17,12 @@ public class StatsController {
 
 	private final Rejections rejections;
 
-	public StatsController(TechniqueStats stats, Rejections rejections) {
+	private final Evictions evictions;
+
+	public StatsController(TechniqueStats stats, Rejections rejections, Evictions evictions) {
 		this.stats = stats;
 		this.rejections = rejections;
+		this.evictions = evictions;
 	}
 
 	@GetMapping("/api/stats")
@@ -28,6 +31,7 @@ public class StatsController {
 		result.put("techniques", this.stats.snapshot());
 		result.put("rejected", this.rejections.snapshot());
 		result.put("drops", this.stats.drops());
+		result.put("evicted", this.evictions.snapshot());
 		return result;
 	}
 
