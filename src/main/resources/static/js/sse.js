@@ -6,8 +6,8 @@ import { backoff, lastId } from './clients/client.js';
 import { SseClient } from './clients/sse.js';
 import { stallWatch } from './stall.js';
 
-/** Bounds of the `retry` the page asks for (ms); empty asks for the server's default. */
-export const RETRY_MIN_MS = 1000;
+/** Bounds of the `retry` the server accepts (ms, docs/api.md); empty asks for its default. */
+export const RETRY_MIN_MS = 500;
 export const RETRY_MAX_MS = 60000;
 
 const page = document.getElementById('page');

@@ -200,7 +200,7 @@ class CompareDrillBrowserTests {
 		List<WebElement> drills = driver
 			.findElements(By.cssSelector("[data-panel=" + technique + "] [data-drill='" + drop + "']"));
 		return !drills.isEmpty()
-				&& List.of("settled", "not-dropped").contains(drills.get(0).getAttribute("data-state"));
+				&& List.of("settled", "not-dropped").contains(String.valueOf(drills.get(0).getAttribute("data-state")));
 	}
 
 	@SuppressWarnings("unchecked")
