@@ -87,17 +87,18 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 	 * @param maxMessagesPerSecond per-connection rate limit (bursts up to twice); 0 = no
 	 * limit
 	 * @param pingInterval server ping interval
-	 * @param sendTimeLimit a send blocked this long disconnects the client
-	 * @param sendBufferSize bytes buffered for a slow client before it is disconnected
+	 * @param sendTimeLimit a write in flight this long disconnects the client
+	 * @param sendBufferSize bytes queued for a slow client before it is disconnected
 	 * @param historyOnJoin messages sent in the {@code history} frame on join
 	 * @param maxRoomsPerConnection most rooms one connection may be in; one more join is
 	 * answered with error {@code too_many_rooms}
+	 * @param pongTimeout a ping unanswered this long disconnects the client; 0 = never
 	 */
 	public record Websocket(@DefaultValue List<String> allowedOrigins,
 			@DefaultValue("65536") @Min(128) int maxMessageBytes, @DefaultValue("20") @Min(0) int maxMessagesPerSecond,
 			@DefaultValue("25s") @NotNull Duration pingInterval, @DefaultValue("10s") @NotNull Duration sendTimeLimit,
 			@DefaultValue("524288") @Min(1024) int sendBufferSize, @DefaultValue("50") @Min(0) int historyOnJoin,
-			@DefaultValue("16") @Min(1) int maxRoomsPerConnection) {
+			@DefaultValue("16") @Min(1) int maxRoomsPerConnection, @DefaultValue("10s") @NotNull Duration pongTimeout) {
 	}
 
 	/**

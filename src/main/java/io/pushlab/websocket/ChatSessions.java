@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 
 import io.pushlab.config.PushLabProperties;
@@ -17,6 +18,7 @@ import io.pushlab.hub.PrivateMessage;
 import io.pushlab.technique.Droppable;
 import io.pushlab.technique.Technique;
 
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
@@ -27,8 +29,10 @@ import org.springframework.web.socket.TextMessage;
  * The chat connections of this instance, indexed by id, user and joined room. It hands
  * the hub's presence changes to the local members of the room and private messages to the
  * local connections of their sender and addressee, each frame encoded once; it pings
- * every connection each {@code ping-interval}, and closes them all (1001) at shutdown.
- * Thread-safe; nothing here blocks.
+ * every connection each {@code ping-interval} (on the control executor), checks a few
+ * times a second that no write has outlasted {@code send-time-limit} and no ping
+ * {@code pong-timeout}, and closes them all (1001) at shutdown. Thread-safe; nothing here
+ * blocks.
  */
 @Component
 public class ChatSessions implements SmartLifecycle, Droppable {
@@ -57,17 +61,28 @@ public class ChatSessions implements SmartLifecycle, Droppable {
 
 	private final TaskScheduler scheduler;
 
+	private final Executor control;
+
 	private final Duration pingInterval;
+
+	private final long sendTimeLimitNanos;
+
+	private final long pongTimeoutNanos;
 
 	private volatile boolean running;
 
 	private ScheduledFuture<?> pings;
 
+	private ScheduledFuture<?> checks;
+
 	ChatSessions(Presence presence, PrivateChannel privateChannel, ServerFrames frames, TaskScheduler scheduler,
-			PushLabProperties properties) {
+			@Qualifier(WebSocketConfiguration.CONTROL_EXECUTOR) Executor control, PushLabProperties properties) {
 		this.frames = frames;
 		this.scheduler = scheduler;
+		this.control = control;
 		this.pingInterval = properties.websocket().pingInterval();
+		this.sendTimeLimitNanos = properties.websocket().sendTimeLimit().toNanos();
+		this.pongTimeoutNanos = properties.websocket().pongTimeout().toNanos();
 		presence.addListener(this::presenceChanged);
 		privateChannel.addListener(this::deliverPrivate);
 	}
@@ -218,6 +233,27 @@ public class ChatSessions implements SmartLifecycle, Droppable {
 		}
 	}
 
+	/**
+	 * Closes (1008) every connection whose write has been in flight longer than
+	 * {@code send-time-limit}, or whose ping has waited longer than {@code pong-timeout}.
+	 */
+	void check() {
+		for (ChatConnection connection : this.byId.values()) {
+			connection.outbound().check(this.sendTimeLimitNanos, this.pongTimeoutNanos);
+		}
+	}
+
+	/** A quarter of the shortest bound checked, between 50 ms and 1 s. */
+	private Duration checkInterval() {
+		long shortest = this.sendTimeLimitNanos;
+		if (this.pongTimeoutNanos > 0) {
+			shortest = Math.min(shortest, this.pongTimeoutNanos);
+		}
+		long quarter = shortest / 4;
+		return Duration
+			.ofNanos(Math.max(Duration.ofMillis(50).toNanos(), Math.min(Duration.ofSeconds(1).toNanos(), quarter)));
+	}
+
 	private static void index(ConcurrentMap<String, Set<ChatConnection>> index, String key, ChatConnection connection) {
 		index.compute(key, (k, set) -> {
 			Set<ChatConnection> members = (set != null) ? set : ConcurrentHashMap.newKeySet();
@@ -236,7 +272,8 @@ public class ChatSessions implements SmartLifecycle, Droppable {
 
 	@Override
 	public void start() {
-		this.pings = this.scheduler.scheduleAtFixedRate(this::ping, this.pingInterval);
+		this.pings = this.scheduler.scheduleAtFixedRate(() -> this.control.execute(this::ping), this.pingInterval);
+		this.checks = this.scheduler.scheduleAtFixedRate(this::check, checkInterval());
 		this.running = true;
 	}
 
@@ -245,6 +282,7 @@ public class ChatSessions implements SmartLifecycle, Droppable {
 		this.running = false;
 		if (this.pings != null) {
 			this.pings.cancel(false);
+			this.checks.cancel(false);
 		}
 		for (ChatConnection connection : this.byId.values()) {
 			connection.closeQuietly(CloseStatus.GOING_AWAY.withReason("server shutting down"));
