@@ -19,6 +19,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -53,12 +54,17 @@ public class RoomDrops implements DisposableBean {
 
 	private final ExecutorService remoteDrops;
 
+	@Autowired
 	public RoomDrops(List<Droppable> techniques, DropSignal signal, TechniqueStats stats,
 			PushLabProperties properties) {
+		this(techniques, signal, stats, properties.demo());
+	}
+
+	RoomDrops(List<Droppable> techniques, DropSignal signal, TechniqueStats stats, PushLabProperties.Demo settings) {
 		this.techniques = List.copyOf(techniques);
 		this.signal = signal;
 		this.stats = stats;
-		this.settings = properties.demo();
+		this.settings = settings;
 		ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256),
 				(runnable) -> {
 					Thread thread = new Thread(runnable, "pushlab-room-drops");
