@@ -3,6 +3,25 @@
 
 export const ROOM_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
 
+/**
+ * The application's root URL, found from this module's own address (static/js/common.js is
+ * served two levels below it), so every request keeps working under
+ * server.servlet.context-path or behind a proxy that serves the app under a path.
+ */
+export const APP_ROOT = new URL('../', import.meta.url);
+
+/** An absolute URL of the app for a path such as 'api/stats' or '/api/stats'. */
+export function appUrl(path) {
+  return new URL(path.replace(/^\//, ''), APP_ROOT).href;
+}
+
+/** The chat WebSocket's URL (ws: or wss: as the page), under the app's root. */
+export function webSocketUrl(path) {
+  const url = new URL(appUrl(path));
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return url.href;
+}
+
 /** Reads ?room= from the address bar, or the default room. */
 export function initialRoom() {
   const room = new URLSearchParams(location.search).get('room');
@@ -137,7 +156,7 @@ export function setStatus(root, text, kind = '') {
 
 /** Publishes a message with POST; returns the stored message or throws an Error with the server's detail. */
 export async function publish(room, from, text, nonce) {
-  const response = await fetch(`/api/rooms/${encodeURIComponent(room)}/messages`, {
+  const response = await fetch(appUrl(`api/rooms/${encodeURIComponent(room)}/messages`), {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ from, text, nonce }),
@@ -198,7 +217,7 @@ export function bindSendForm({ room, onRoomChange, onSent } = {}) {
  * Returns { response, text, bytes }.
  */
 export async function fetchCounted(url, options = {}) {
-  const absolute = new URL(url, location.href).href;
+  const absolute = url.startsWith('/') ? appUrl(url) : new URL(url, APP_ROOT).href;
   const response = await fetch(absolute, { cache: 'no-store', ...options });
   const text = await response.text();
   let bytes = utf8Length(text);

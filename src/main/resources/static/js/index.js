@@ -1,5 +1,5 @@
 // Overview: the server's own per-technique figures, refreshed every 2 s.
-import { formatBytes, setStatus } from './common.js';
+import { appUrl, formatBytes, setStatus } from './common.js';
 
 const page = document.getElementById('page');
 const body = page.querySelector('[data-role="stats"]');
@@ -10,7 +10,7 @@ function ratio(a, b) {
 
 async function refresh() {
   try {
-    const response = await fetch('/api/stats', { cache: 'no-store' });
+    const response = await fetch(appUrl('api/stats'), { cache: 'no-store' });
     const data = await response.json();
     for (const [technique, figures] of Object.entries(data.techniques)) {
       const row = body.querySelector(`[data-technique="${technique}"]`);

@@ -1,7 +1,7 @@
 // RFC 6455 lab: the handshake calculator, the frame encoder and decoder, and a live
 // connection to the hand-written server. Everything the server or the user wrote is put
 // in the page with textContent (through el()).
-import { el, formatBytes, setStatus } from './common.js';
+import { appUrl, el, formatBytes, setStatus } from './common.js';
 
 const page = document.getElementById('page');
 const OPCODES = { 0: 'continuation', 1: 'text', 2: 'binary', 8: 'close', 9: 'ping', 10: 'pong' };
@@ -12,7 +12,7 @@ const LOG_LIMIT = 20;
 
 /** POSTs JSON; returns the answer's JSON or throws an Error with the problem's detail. */
 async function postJson(url, body) {
-  const response = await fetch(url, {
+  const response = await fetch(appUrl(url), {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(body),

@@ -1,5 +1,8 @@
-// Short polling: ask the server every interval for messages after the cursor.
-import { Counters, MessageList, bindSendForm, fetchCounted, initialRoom, setStatus } from './common.js';
+// /polling: the page of short polling. The client (clients/polling.js) asks the server every
+// interval; this module draws what it reports.
+import { Counters, MessageList, bindSendForm, initialRoom, setStatus } from './common.js';
+import { backoff, lastId } from './clients/client.js';
+import { PollingClient } from './clients/polling.js';
 import { stallWatch } from './stall.js';
 
 const page = document.getElementById('page');
@@ -11,40 +14,38 @@ const nextNode = page.querySelector('[data-role="next"]');
 const stall = stallWatch(page.querySelector('.messages-card h2'), 'poll request');
 
 let room = initialRoom();
-let cursor = null;
-let timer = null;
+let client = null;
 let paused = false;
 let generation = 0;
+let startTimer = null;
 
 function interval() {
   const value = Number(controls.elements.interval.value);
   return Number.isFinite(value) && value >= 100 ? value : 1000;
 }
 
-function schedule(ms) {
-  clearTimeout(timer);
+function showNext() {
   if (paused) {
     nextNode.textContent = 'paused';
-    return;
   }
-  nextNode.textContent = `${ms} ms`;
-  timer = setTimeout(poll, ms);
+  else if (client && client.nextAt !== undefined) {
+    nextNode.textContent = `${Math.max(0, Math.round(client.nextAt - performance.now()))} ms`;
+  }
 }
 
-async function start() {
-  // Start with the room's last 20 messages; when the server cannot be reached, say so and retry.
+/** Starts in the current room from its last 20 messages; retries with the backoff while the server cannot be reached. */
+async function start(failures = 0) {
   const mine = ++generation;
+  clearTimeout(startTimer);
+  if (client) {
+    client.stop();
+    client = null;
+  }
   stall.start();
+  let cursor;
   try {
-    const { response, text } = await fetchCounted(`/api/rooms/${room}/messages?after=0&limit=1`);
+    cursor = Math.max(0, (await lastId(room)) - 20);
     stall.opened();
-    if (mine !== generation) {
-      return;
-    }
-    if (!response.ok) {
-      throw new Error(`HTTP ${response.status}`);
-    }
-    cursor = Math.max(0, JSON.parse(text).last - 20);
   }
   catch (e) {
     stall.opened();
@@ -52,68 +53,70 @@ async function start() {
       return;
     }
     counters.add('errors');
-    const wait = Math.max(interval(), 2000);
-    setStatus(page, `could not reach the server (${e.message}); retrying in ${wait / 1000} s`, 'bad');
-    clearTimeout(timer);
-    timer = setTimeout(() => {
+    const wait = Math.max(interval(), backoff(failures));
+    setStatus(page, `could not reach the server (${e.message}); retrying in ${(wait / 1000).toFixed(1)} s`, 'bad');
+    startTimer = setTimeout(() => {
       if (mine === generation) {
-        start();
+        start(failures + 1);
       }
     }, wait);
     return;
   }
-  poll();
-}
-
-async function poll() {
-  const mine = generation;
-  try {
-    const { response, text, bytes } = await fetchCounted(`/api/rooms/${room}/messages?after=${cursor}`);
-    if (mine !== generation) {
-      return;
-    }
-    counters.add('requests');
-    counters.add('bytes', bytes);
-    if (!response.ok) {
-      throw new Error(`HTTP ${response.status}`);
-    }
-    const data = JSON.parse(text);
-    if (data.gap) {
-      list.system('Some messages are no longer retained by the server (gap).');
-    }
-    if (data.messages.length === 0) {
-      counters.add('empty');
-    }
-    for (const message of data.messages) {
-      if (list.add(message)) {
-        counters.add('messages');
-      }
-      cursor = Math.max(cursor, message.id);
-    }
-    cursorNode.textContent = String(cursor);
-    setStatus(page, `polling every ${interval()} ms`, 'ok');
-    // A full page means more is waiting: ask again at once.
-    schedule(data.messages.length >= 100 ? 0 : interval());
+  if (mine !== generation) {
+    return;
   }
-  catch (e) {
-    if (mine !== generation) {
-      return;
+  client = new PollingClient({ room, cursor, interval });
+  client.on('cost', ({ requests = 0, bytes = 0 }) => {
+    counters.add('requests', requests);
+    counters.add('bytes', bytes);
+  });
+  client.on('message', (message) => {
+    if (list.add(message)) {
+      counters.add('messages');
     }
-    counters.add('errors');
-    setStatus(page, `error: ${e.message}; retrying`, 'bad');
-    schedule(Math.max(interval(), 2000));
+    cursorNode.textContent = String(client.cursor);
+  });
+  client.on('gap', ({ from, to, missing }) => {
+    list.system(`${missing} message${missing === 1 ? ' is' : 's are'} no longer retained by the server `
+      + `(gap: #${from}–#${to}).`);
+  });
+  client.on('state', ({ state, empty, wait, error }) => {
+    if (state === 'open') {
+      if (empty) {
+        counters.add('empty');
+      }
+      setStatus(page, `polling every ${interval()} ms`, 'ok');
+    }
+    else if (state === 'retrying') {
+      counters.add('errors');
+      setStatus(page, `error: ${error}; retrying in ${(wait / 1000).toFixed(1)} s`, 'bad');
+    }
+  });
+  if (!paused) {
+    client.start();
   }
 }
 
 controls.querySelector('[data-action="toggle"]').addEventListener('click', (event) => {
   paused = !paused;
   event.target.textContent = paused ? 'Resume' : 'Pause';
+  if (!client) {
+    return;
+  }
   if (paused) {
+    client.stop();
     setStatus(page, 'paused', 'warn');
   }
-  schedule(0);
+  else {
+    client.start();
+  }
 });
-controls.elements.interval.addEventListener('change', () => schedule(interval()));
+controls.elements.interval.addEventListener('change', () => {
+  if (client && client.running) {
+    client.schedule(interval());
+  }
+});
+setInterval(showNext, 100);
 
 bindSendForm({
   room,

@@ -1,89 +1,130 @@
-// Server-Sent Events: one EventSource; the browser reconnects by itself with
-// Last-Event-ID, and the Reconnect button does the same by hand with ?lastEventId=.
-import { Counters, MessageList, bindSendForm, delay, fetchCounted, initialRoom, setStatus, utf8Length } from './common.js';
+// /sse: the page of Server-Sent Events. The client (clients/sse.js) holds one EventSource
+// that the browser reconnects with Last-Event-ID; the Reconnect button does the same by
+// hand with ?lastEventId=, and the retry field asks the server for another `retry:`.
+import { Counters, MessageList, bindSendForm, delay, initialRoom, setStatus } from './common.js';
+import { backoff, lastId } from './clients/client.js';
+import { SseClient } from './clients/sse.js';
 import { stallWatch } from './stall.js';
+
+/** Bounds of the `retry` the server accepts (ms, docs/api.md); empty asks for its default. */
+export const RETRY_MIN_MS = 500;
+export const RETRY_MAX_MS = 60000;
 
 const page = document.getElementById('page');
 const list = new MessageList(page);
 const counters = new Counters(page);
 const cursorNode = page.querySelector('[data-role="cursor"]');
 const toggle = page.querySelector('[data-action="toggle"]');
+const retryInput = page.querySelector('[data-role="retry-form"] input[name="retry"]');
+const retryNote = page.querySelector('[data-role="retry-note"]');
 const stall = stallWatch(page.querySelector('.messages-card h2'), 'event stream');
 
 let room = initialRoom();
-let cursor = null;
-let source = null;
+let client = null;
 let replayUntil = 0;
+let generation = 0;
+
+/** The retry the user chose, or null for the server's default. */
+function chosenRetry() {
+  const raw = retryInput.value.trim();
+  if (raw === '') {
+    return null;
+  }
+  const value = Math.round(Number(raw));
+  return Number.isFinite(value) ? Math.min(RETRY_MAX_MS, Math.max(RETRY_MIN_MS, value)) : null;
+}
+
+function showRetry() {
+  const retry = chosenRetry();
+  retryNote.textContent = retry === null ? 'the server\'s default (pushlab.sse.retry)'
+    : `${retry} ms (the stream is opened with ?retry=${retry})`;
+}
 
 function connect() {
-  if (source) {
-    source.close();
-    source = null;
+  if (!client) {
+    return;
   }
-  const url = cursor === null ? `/api/rooms/${room}/events` : `/api/rooms/${room}/events?lastEventId=${cursor}`;
-  source = new EventSource(url);
-  counters.add('requests');
-  setStatus(page, 'connecting…', 'warn');
+  client.retry = chosenRetry();
+  client.start();
   toggle.textContent = 'Disconnect';
-  stall.start();
-  source.addEventListener('open', () => {
-    stall.opened();
-    setStatus(page, 'stream open', 'ok');
+}
+
+function bind(newClient) {
+  newClient.on('cost', ({ requests = 0, bytes = 0 }) => {
+    counters.add('requests', requests);
+    counters.add('bytes', bytes);
   });
-  source.addEventListener('message', (event) => {
-    const message = JSON.parse(event.data);
-    // id: + event: + data: lines as they came on the wire
-    counters.add('bytes', utf8Length(event.data) + utf8Length(event.lastEventId) + 30);
+  newClient.on('message', (message) => {
     if (list.add(message)) {
       counters.add('messages');
       if (message.id <= replayUntil) {
         counters.add('replayed');
       }
     }
-    cursor = Math.max(cursor ?? 0, message.id);
-    cursorNode.textContent = String(cursor);
+    cursorNode.textContent = String(newClient.cursor);
   });
-  source.addEventListener('error', () => {
-    if (source.readyState === EventSource.CONNECTING) {
-      counters.add('reconnects');
-      counters.add('requests');
-      setStatus(page, 'reconnecting (the browser sends Last-Event-ID)…', 'warn');
+  newClient.on('gap', ({ from, to, missing }) => {
+    list.system(`${missing} message${missing === 1 ? ' is' : 's are'} no longer retained by the server `
+      + `(gap: #${from}–#${to}).`);
+  });
+  newClient.on('state', ({ state, auto, wait }) => {
+    if (state === 'connecting') {
+      stall.start();
+      setStatus(page, 'connecting…', 'warn');
     }
-    else {
-      setStatus(page, 'closed', 'bad');
+    else if (state === 'open') {
+      stall.opened();
+      setStatus(page, 'stream open', 'ok');
+    }
+    else if (state === 'retrying') {
+      counters.add('reconnects');
+      setStatus(page, auto ? 'reconnecting (the browser sends Last-Event-ID)…'
+        : `the stream was refused; retrying in ${(wait / 1000).toFixed(1)} s`, 'warn');
     }
   });
 }
 
-/** Starts from the room's last 20 messages; retries with backoff while the server cannot be reached. */
+/** Starts from the room's last 20 messages; retries with the backoff while the server cannot be reached. */
 async function start() {
+  const mine = ++generation;
+  if (client) {
+    client.stop();
+    client = null;
+  }
   stall.start();
+  let cursor;
   for (let failures = 0; ; failures++) {
     try {
-      const { response, text } = await fetchCounted(`/api/rooms/${room}/messages?after=0&limit=1`);
-      if (!response.ok) {
-        throw new Error(`HTTP ${response.status}`);
-      }
-      cursor = Math.max(0, JSON.parse(text).last - 20);
+      cursor = Math.max(0, (await lastId(room)) - 20);
       break;
     }
     catch (e) {
-      const wait = Math.min(30000, 500 * 2 ** Math.min(failures, 6));
+      if (mine !== generation) {
+        return;
+      }
+      const wait = backoff(failures);
       counters.add('reconnects');
-      setStatus(page, `could not reach the server (${e.message}); retrying in ${Math.round(wait / 100) / 10} s`, 'bad');
+      setStatus(page, `could not reach the server (${e.message}); retrying in ${(wait / 1000).toFixed(1)} s`, 'bad');
       await delay(wait);
     }
   }
+  if (mine !== generation) {
+    return;
+  }
+  client = new SseClient({ room, cursor });
+  bind(client);
   connect();
 }
 
 page.querySelector('[data-action="reconnect"]').addEventListener('click', async () => {
+  if (!client) {
+    return;
+  }
   counters.add('reconnects');
   setStatus(page, 'reconnecting…', 'warn');
   stall.start(); // the lookup of the last id waits for a connection too
   try {
-    const { text } = await fetchCounted(`/api/rooms/${room}/messages?after=0&limit=1`);
-    replayUntil = JSON.parse(text).last;
+    replayUntil = await lastId(room);
   }
   catch (e) {
     replayUntil = 0;
@@ -92,8 +133,9 @@ page.querySelector('[data-action="reconnect"]').addEventListener('click', async 
 });
 
 toggle.addEventListener('click', () => {
-  if (source && source.readyState !== EventSource.CLOSED) {
-    source.close();
+  if (client && client.active) {
+    client.stop();
+    stall.opened();
     toggle.textContent = 'Connect';
     setStatus(page, 'disconnected', 'warn');
   }
@@ -101,6 +143,18 @@ toggle.addEventListener('click', () => {
     connect();
   }
 });
+
+retryInput.addEventListener('change', () => {
+  showRetry();
+  if (client && client.active) {
+    connect(); // reopen from the cursor with the new retry
+  }
+});
+retryInput.form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  retryInput.dispatchEvent(new Event('change'));
+});
+showRetry();
 
 bindSendForm({
   room,

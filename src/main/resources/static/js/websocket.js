@@ -1,15 +1,13 @@
-// WebSocket chat: one connection to /ws/chat?user={name} carries every frame of every room
-// and of private conversations. On a drop it reconnects with backoff, rejoins its rooms and
-// fills the gap from the history frame, showing each message once (by id).
-// User text is only ever put in the page with textContent (el()).
-import { Counters, MessageList, ROOM_PATTERN, el, formatTime, initialRoom, randomId, setStatus, utf8Length } from './common.js';
+// /websocket: group and private chat. The client (clients/websocket.js) holds the one
+// connection to /ws/chat?user={name}: on a drop it reconnects with the shared backoff,
+// rejoins its rooms and fills the gap from the history frame, each message once (by id).
+// This module draws conversations, presence and errors. User text is only ever put in the
+// page with textContent (el()).
+import { Counters, MessageList, ROOM_PATTERN, el, formatTime, initialRoom, randomId, setStatus } from './common.js';
+import { ChatClient } from './clients/websocket.js';
 import { stallWatch } from './stall.js';
 
 const USER_PATTERN = /^[\p{L}\p{N}_.-]{1,32}$/u;
-const BACKOFF_START_MS = 500;
-const BACKOFF_MAX_MS = 30000;
-/** Failed handshakes in a row (never opened) before the page stops retrying. */
-const MAX_REFUSED = 5;
 /** What the server's 4009 close reasons mean, for the user. */
 const NAME_REFUSED = {
   'name in use': (name) => `The name “${name}” is in use by another browser. Pick another name.`,
@@ -33,6 +31,7 @@ const disconnectButton = page.querySelector('[data-action="disconnect"]');
 const chatForm = page.querySelector('[data-role="chat-form"]');
 const chatError = page.querySelector('[data-role="chat-error"]');
 const joinForm = page.querySelector('[data-role="join-form"]');
+const privateForm = page.querySelector('[data-role="private-form"]');
 const tabs = page.querySelector('[data-role="tabs"]');
 const conversationsNode = page.querySelector('[data-role="conversations"]');
 const noConversation = page.querySelector('[data-role="no-conversation"]');
@@ -46,11 +45,8 @@ const stall = stallWatch(connectForm, 'WebSocket connection');
 
 const state = {
   user: null,
-  socket: null,
-  wanted: false, // the user wants to be connected: reconnect after a drop
-  opened: false, // the current socket reached "open"
-  attempt: 0,
-  timer: null,
+  client: null, // the ChatClient of the current name
+  wanted: false, // the user wants to be connected: the client reconnects after a drop
   current: null, // key of the shown conversation
   conversations: new Map(), // key -> { key, kind, name, list, node, tab, unread, users, rejoining }
 };
@@ -184,7 +180,7 @@ function renderPresence() {
     }
     else {
       button.title = `Talk to ${name} privately`;
-      button.addEventListener('click', () => show(conversation(peerKey(name), 'user', name).key));
+      button.addEventListener('click', () => talkTo(name));
     }
     const item = el('li');
     item.append(button);
@@ -198,10 +194,10 @@ function renderPresence() {
   }
 }
 
-// --- the connection ---
+// --- the connection (clients/websocket.js) ---
 
 function isOpen() {
-  return state.socket !== null && state.socket.readyState === WebSocket.OPEN;
+  return state.client !== null && state.client.isOpen;
 }
 
 function updateForms() {
@@ -210,6 +206,7 @@ function updateForms() {
   chatForm.elements.text.disabled = !open || !entry;
   chatForm.querySelector('button').disabled = !open || !entry;
   joinForm.querySelector('button').disabled = !open;
+  privateForm.querySelector('button').disabled = !state.wanted;
   connectForm.elements.user.disabled = state.wanted;
   connectForm.querySelector('button[type="submit"]').disabled = state.wanted;
   disconnectButton.disabled = !state.wanted;
@@ -217,167 +214,140 @@ function updateForms() {
 }
 
 function send(frame) {
-  if (!isOpen()) {
-    return false;
-  }
-  const text = JSON.stringify(frame);
-  state.socket.send(text);
-  counters.add('framesOut');
-  counters.add('bytesOut', utf8Length(text));
-  return true;
+  return state.client !== null && state.client.send(frame);
 }
 
 function connect() {
-  clearTimeout(state.timer);
-  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  const socket = new WebSocket(`${scheme}://${location.host}/ws/chat?user=${encodeURIComponent(state.user)}`);
-  state.socket = socket;
-  state.opened = false;
-  stall.start();
-  setStatus(page, state.attempt > 0 ? `reconnecting (attempt ${state.attempt})…` : 'connecting…', 'warn');
-  socket.addEventListener('open', () => {
-    if (state.socket !== socket) {
-      return;
+  const previous = state.client;
+  if (previous) {
+    previous.stop();
+  }
+  const client = new ChatClient({ user: state.user });
+  state.client = client;
+  for (const entry of rooms()) {
+    // after Disconnect and Connect, carry each room's cursor over: only what was missed is new
+    client.join(entry.name, previous ? previous.cursor(entry.name) : null);
+  }
+  // events of a client that is no longer the page's (a name change) are ignored
+  const current = (handler) => (...args) => {
+    if (state.client === client) {
+      handler(...args);
     }
-    state.opened = true;
-    state.attempt = 0;
+  };
+  client.on('frame-in', current((bytes) => {
+    counters.add('framesIn');
+    counters.add('bytesIn', bytes);
+  }));
+  client.on('frame-out', current((bytes) => {
+    counters.add('framesOut');
+    counters.add('bytesOut', bytes);
+  }));
+  client.on('state', current((event) => clientState(event)));
+  client.on('close', current((event) => closed(event)));
+  client.on('history', current(history));
+  client.on('message', current((message, via) => chat(message, via)));
+  client.on('gap', current(({ room, from, to, missing }) => {
+    const entry = state.conversations.get(roomKey(room));
+    if (entry) {
+      entry.list.system(`${missing} message${missing === 1 ? ' is' : 's are'} no longer retained by the server `
+        + `(gap: #${from}–#${to}).`);
+    }
+  }));
+  client.on('presence', current(presence));
+  client.on('private', current(privateMessage));
+  client.on('error', current(serverError));
+  client.start();
+}
+
+function clientState({ state: what, attempt, wait, opened, reason }) {
+  if (what === 'connecting') {
+    stall.start();
+    setStatus(page, attempt > 0 ? `reconnecting (attempt ${attempt})…` : 'connecting…', 'warn');
+    if (attempt > 0) {
+      counters.add('reconnects');
+    }
+  }
+  else if (what === 'open') {
     stall.opened();
     setStatus(page, `connected as ${state.user}`, 'ok');
     connectError.hidden = true;
     const joined = rooms();
+    for (const entry of joined) {
+      entry.rejoining = true; // the client has sent their joins again
+    }
     if (joined.length === 0) {
       joinRoom(initialRoom());
     }
-    for (const entry of joined) {
-      entry.rejoining = true;
-      send({ type: 'join', room: entry.name });
-    }
-    updateForms();
-  });
-  socket.addEventListener('message', (event) => {
-    if (state.socket === socket) {
-      receive(event.data);
-    }
-  });
-  socket.addEventListener('close', (event) => {
-    if (state.socket === socket) {
-      closed(event);
-    }
-  });
-}
-
-function closed(event) {
-  const opened = state.opened;
-  stall.opened();
-  state.socket = null;
-  for (const entry of rooms()) {
-    entry.users = [];
   }
-  renderPresence();
-  if (event.code === 4009) {
+  else if (what === 'retrying') {
+    setStatus(page, `${opened ? 'connection lost' : 'could not connect'}; retrying in ${(wait / 1000).toFixed(1)} s`,
+      'bad');
+  }
+  else if (what === 'name-in-use') {
     state.wanted = false;
-    showConnectError(NAME_REFUSED[event.reason]?.(state.user)
-      ?? `The name “${state.user}” is in use by another browser. Pick another name.`);
-    setStatus(page, event.reason || 'name in use', 'bad');
+    showConnectError(NAME_REFUSED[reason]?.(state.user)
+      ?? `The name “${state.user}” is in use by another browser (${reason || 'name in use'}). Pick another name.`);
+    setStatus(page, reason || 'name in use', 'bad');
   }
-  else if (event.code === 1009) {
-    showServerError('too_big', 'The server closed the connection (1009): a frame was over its size limit.');
-  }
-  else if (event.code === 1008) {
-    showServerError('too_slow', `The server closed the connection (1008): ${event.reason || 'policy violation'}.`);
-  }
-  if (!state.wanted) {
-    if (event.code !== 4009) {
-      setStatus(page, 'disconnected', '');
-    }
-    updateForms();
-    return;
-  }
-  if (opened) {
-    state.refused = 0;
-  }
-  else if (state.refused >= MAX_REFUSED) {
+  else if (what === 'refused') {
     // The browser hides the handshake's status, but the server answered plain HTTP meanwhile:
-    // stop and say what the refusal likely was.
+    // the client stopped; say what the refusal likely was.
     state.wanted = false;
-    state.refused = 0;
     showConnectError('The server is up but refused the WebSocket handshake several times in a row (the browser '
       + 'does not show why). Usually it is 403: this page was loaded from an origin the server does not allow '
       + '(pushlab.websocket.allowed-origins, or a TLS proxy without forwarded headers). '
       + 'Reload the page from the server\'s own address, or press Connect to try again.');
     setStatus(page, 'handshake refused', 'bad');
-    updateForms();
-    return;
   }
-  else {
-    // a handshake that never opened: count it as refused only if the server answers plain HTTP
-    fetch('/api/stats', { cache: 'no-store' }).then((response) => {
-      if (response.ok) {
-        state.refused = (state.refused || 0) + 1;
-      }
-    }).catch(() => {
-      state.refused = 0;
-    });
+  else if (what === 'stopped') {
+    setStatus(page, 'disconnected', '');
   }
-  const wait = Math.min(BACKOFF_MAX_MS, BACKOFF_START_MS * 2 ** state.attempt) * (0.5 + Math.random() / 2);
-  state.attempt++;
-  const why = opened ? 'connection lost' : 'could not connect';
-  setStatus(page, `${why}; retrying in ${(wait / 1000).toFixed(1)} s`, 'bad');
-  state.timer = setTimeout(() => {
-    counters.add('reconnects');
-    connect();
-  }, wait);
   updateForms();
 }
 
-function receive(data) {
-  counters.add('framesIn');
-  counters.add('bytesIn', utf8Length(data));
-  let frame;
-  try {
-    frame = JSON.parse(data);
+function closed(event) {
+  stall.opened();
+  for (const entry of rooms()) {
+    entry.users = [];
   }
-  catch (e) {
-    showServerError('client', 'The server sent a frame that is not JSON.');
-    return;
+  renderPresence();
+  if (event.code === 1009) {
+    showServerError('too_big', 'The server closed the connection (1009): a frame was over its size limit.');
   }
-  switch (frame.type) {
-    case 'history': return history(frame);
-    case 'chat': return chat(frame);
-    case 'presence': return presence(frame);
-    case 'private': return privateMessage(frame);
-    case 'error': return serverError(frame);
-    default: return undefined;
+  else if (event.code === 1008) {
+    showServerError('too_slow', `The server closed the connection (1008): ${event.reason || 'policy violation'}.`);
   }
+  else if (event.code === 1012) {
+    showServerError('restart', 'The server dropped the connection (1012, service restart); reconnecting.');
+  }
+  updateForms();
 }
 
-function history(frame) {
-  const entry = state.conversations.get(roomKey(frame.room));
+function history({ room, added }) {
+  const entry = state.conversations.get(roomKey(room));
   if (!entry) {
     return;
   }
-  let added = 0;
-  for (const message of frame.messages) {
-    if (entry.list.add(message, { mine: isMine(message) })) {
-      added++;
-    }
-  }
   if (entry.rejoining) {
     entry.rejoining = false;
-    counters.add('recovered', added);
     entry.list.system(added > 0 ? `Reconnected: ${added} missed message${added === 1 ? '' : 's'} recovered from history.`
       : 'Reconnected: nothing was missed.');
   }
 }
 
-function chat(message) {
+function chat(message, via) {
   const entry = state.conversations.get(roomKey(message.room));
   if (!entry) {
     return; // a message still on its way after a leave
   }
   if (entry.list.add(message, { mine: isMine(message) })) {
-    counters.add('messages');
-    markUnread(entry);
+    if (via === 'live') {
+      counters.add('messages');
+      markUnread(entry);
+    }
+    else if (entry.rejoining) {
+      counters.add('recovered');
+    }
   }
 }
 
@@ -467,13 +437,22 @@ function showConnectError(text) {
 
 function joinRoom(room) {
   const entry = conversation(roomKey(room), 'room', room);
-  send({ type: 'join', room });
+  if (state.client) {
+    state.client.join(room);
+  }
   show(entry.key);
 }
 
 function leaveRoom(room) {
-  send({ type: 'leave', room });
+  if (state.client) {
+    state.client.leave(room);
+  }
   removeConversation(roomKey(room));
+}
+
+/** Opens (or shows) the private conversation with a name. */
+function talkTo(peer) {
+  show(conversation(peerKey(peer), 'user', peer).key);
 }
 
 connectForm.addEventListener('submit', (event) => {
@@ -492,16 +471,14 @@ connectForm.addEventListener('submit', (event) => {
   state.user = user;
   localStorage.setItem('pushlab.name', user);
   state.wanted = true;
-  state.attempt = 0;
   connect();
   updateForms();
 });
 
 disconnectButton.addEventListener('click', () => {
   state.wanted = false;
-  clearTimeout(state.timer);
-  if (state.socket) {
-    state.socket.close(1000, 'bye');
+  if (state.client) {
+    state.client.stop();
   }
   updateForms();
 });
@@ -515,6 +492,18 @@ joinForm.addEventListener('submit', (event) => {
   }
   joinRoom(room);
   joinForm.elements.room.value = '';
+});
+
+privateForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const to = privateForm.elements.to.value.trim();
+  if (!USER_PATTERN.test(to)) {
+    showServerError('invalid_name', 'A name is 1 to 32 letters, digits, _ . or - (no spaces).');
+    return;
+  }
+  talkTo(to);
+  privateForm.elements.to.value = '';
+  chatForm.elements.text.focus();
 });
 
 chatForm.addEventListener('submit', (event) => {
