@@ -72,6 +72,8 @@ public class SseStreams implements SmartLifecycle {
 	void open(String room, long lastEventId, HttpServletRequest request, HttpServletResponse response)
 			throws IOException {
 		PushLabProperties.Sse sse = this.properties.sse();
+		// a room the hub cannot create is refused (429) before the response is committed
+		this.broker.admit(room);
 		response.setStatus(HttpServletResponse.SC_OK);
 		response.setHeader("Cache-Control", "no-cache, no-transform");
 		response.setHeader("X-Accel-Buffering", "no");

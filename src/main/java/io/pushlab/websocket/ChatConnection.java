@@ -208,6 +208,13 @@ final class ChatConnection {
 		}
 	}
 
+	/**
+	 * @return how many rooms the connection is in
+	 */
+	int roomCount() {
+		return this.rooms.size();
+	}
+
 	boolean isJoined(String room) {
 		return this.rooms.containsKey(room);
 	}

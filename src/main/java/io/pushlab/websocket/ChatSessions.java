@@ -90,6 +90,32 @@ public class ChatSessions implements SmartLifecycle {
 
 	void left(ChatConnection connection, String room) {
 		unindex(this.byRoom, room, connection);
+		if (!this.byRoom.containsKey(room)) {
+			forgetPresence(room);
+		}
+	}
+
+	/**
+	 * Drops a room's presence state once it has no local member and nothing waits to be
+	 * sent, so rooms joined once and left do not stay in memory.
+	 */
+	private void forgetPresence(String room) {
+		PresenceState state = this.presenceStates.get(room);
+		if (state == null) {
+			return;
+		}
+		synchronized (state) {
+			if (!state.scheduled && !this.byRoom.containsKey(room)) {
+				this.presenceStates.remove(room, state);
+			}
+		}
+	}
+
+	/**
+	 * @return how many rooms have presence state on this instance
+	 */
+	int presenceRooms() {
+		return this.presenceStates.size();
 	}
 
 	/**
@@ -136,6 +162,9 @@ public class ChatSessions implements SmartLifecycle {
 			Set<ChatConnection> members = this.byRoom.get(room);
 			if (users != null && members != null && !members.isEmpty()) {
 				sendPresence(room, users, members, state);
+			}
+			else if (members == null || members.isEmpty()) {
+				this.presenceStates.remove(room, state);
 			}
 		}
 	}

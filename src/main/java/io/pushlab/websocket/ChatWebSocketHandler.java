@@ -12,7 +12,9 @@ import io.pushlab.hub.NameRegistry;
 import io.pushlab.hub.Presence;
 import io.pushlab.hub.PrivateChannel;
 import io.pushlab.hub.PrivateMessage;
+import io.pushlab.hub.RoomLimitException;
 import io.pushlab.technique.Technique;
+import io.pushlab.stats.Rejections;
 import io.pushlab.stats.TechniqueStats;
 
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -68,10 +70,12 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 
 	private final PushLabProperties.Websocket settings;
 
+	private final Rejections rejections;
+
 	ChatWebSocketHandler(Broker broker, Presence presence, NameRegistry names, PrivateChannel privateChannel,
 			ChatSessions sessions, ClientFrames clientFrames, ServerFrames serverFrames,
 			@Qualifier("websocketDeliveryExecutor") ExecutorService executor, TechniqueStats stats, Clock clock,
-			PushLabProperties properties) {
+			PushLabProperties properties, Rejections rejections) {
 		this.broker = broker;
 		this.presence = presence;
 		this.names = names;
@@ -83,6 +87,7 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 		this.stats = stats;
 		this.clock = clock;
 		this.settings = properties.websocket();
+		this.rejections = rejections;
 	}
 
 	// @excerpt websocket
@@ -160,12 +165,16 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 		catch (BrokerUnavailableException ex) {
 			sendError(connection, ErrorCode.UNAVAILABLE, "server: " + ex.getMessage(), frame.nonce());
 		}
+		catch (RoomLimitException ex) {
+			this.rejections.reject("room_limit");
+			sendError(connection, ErrorCode.TOO_MANY_ROOMS, ex.getMessage(), frame.nonce());
+		}
 	}
 	// @end
 
 	private void handle(ChatConnection connection, ClientFrame frame) {
 		if (frame instanceof ClientFrame.Join join) {
-			join(connection, join.room());
+			join(connection, join.room(), join.nonce());
 		}
 		else if (frame instanceof ClientFrame.Leave leave) {
 			leave(connection, leave);
@@ -178,13 +187,18 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 		}
 	}
 
-	private void join(ChatConnection connection, String room) {
+	private void join(ChatConnection connection, String room, String nonce) {
 		synchronized (connection) {
 			if (connection.isClosed()) {
 				return;
 			}
 			RoomMembership membership = connection.membership(room);
 			boolean repeated = membership != null;
+			if (!repeated && connection.roomCount() >= this.settings.maxRoomsPerConnection()) {
+				this.rejections.reject("rooms_per_connection");
+				throw new FrameException(ErrorCode.TOO_MANY_ROOMS, "room: this connection is in "
+						+ this.settings.maxRoomsPerConnection() + " rooms, the most allowed; leave one first", nonce);
+			}
 			if (repeated) {
 				membership.detach();
 			}
@@ -197,7 +211,7 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 				// the history frame is the hub's replay of the newest messages
 				membership.attach(this.broker.subscribe(room, 0, membership));
 			}
-			catch (BrokerUnavailableException ex) {
+			catch (BrokerUnavailableException | RoomLimitException ex) {
 				connection.removeMembership(room);
 				membership.close();
 				this.sessions.left(connection, room);
