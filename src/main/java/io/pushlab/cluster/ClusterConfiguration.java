@@ -1,17 +1,13 @@
 package io.pushlab.cluster;
 
 import java.time.Clock;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.ClientOptions;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pushlab.config.PushLabProperties;
 import io.pushlab.hub.MessageCodec;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.boot.data.redis.health.DataRedisHealthIndicator;
@@ -42,36 +38,37 @@ public class ClusterConfiguration {
 	}
 
 	/**
-	 * The one thread that hands messages heard on pub/sub to local subscribers, in the
-	 * order Redis published them.
-	 * @return the executor
+	 * The one thread that hands what pub/sub hears to local subscribers, in the order
+	 * Redis published it, behind a queue of {@code pushlab.redis.fanout-capacity} tasks.
+	 * @return the fan-out
 	 */
-	@Bean(destroyMethod = "shutdownNow")
-	ExecutorService redisFanoutExecutor() {
-		return new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), (runnable) -> {
-			Thread thread = new Thread(runnable, "pushlab-redis-fanout");
-			thread.setDaemon(true);
-			return thread;
-		});
+	@Bean(destroyMethod = "shutdown")
+	FanOut redisFanout(PushLabProperties properties, MeterRegistry registry) {
+		return new FanOut(properties.redis().fanoutCapacity(), registry);
 	}
 
+	/**
+	 * The broker; its sync only queues a task on the fan-out thread, so it may run on the
+	 * shared scheduler.
+	 */
 	@Bean
 	RedisBroker redisBroker(StringRedisTemplate redis, RedisKeys keys, PushLabProperties properties, MessageCodec codec,
-			JsonMapper jsonMapper, Clock clock, @Qualifier("redisFanoutExecutor") ExecutorService fanout,
-			TaskScheduler scheduler) {
+			JsonMapper jsonMapper, Clock clock, FanOut fanout, TaskScheduler scheduler) {
 		RedisRoomLog log = new RedisRoomLog(redis, keys, codec, jsonMapper, clock, properties.historySize());
 		return new RedisBroker(log, fanout, scheduler, properties.redis().syncInterval());
 	}
 
+	/**
+	 * This instance's heartbeat, on a thread of its own (it does Redis I/O).
+	 */
 	@Bean
-	ClusterInstance clusterInstance(StringRedisTemplate redis, RedisKeys keys, PushLabProperties properties,
-			TaskScheduler scheduler) {
-		return new ClusterInstance(redis, keys, properties.redis().instanceTtl(), scheduler);
+	ClusterInstance clusterInstance(StringRedisTemplate redis, RedisKeys keys, PushLabProperties properties) {
+		return new ClusterInstance(redis, keys, properties.redis().instanceTtl());
 	}
 
 	@Bean
-	RedisPresence redisPresence(StringRedisTemplate redis, RedisKeys keys, ClusterInstance instance) {
-		return new RedisPresence(redis, keys, instance);
+	RedisPresence redisPresence(StringRedisTemplate redis, RedisKeys keys, ClusterInstance instance, FanOut fanout) {
+		return new RedisPresence(redis, keys, instance, fanout);
 	}
 
 	@Bean
@@ -81,23 +78,24 @@ public class ClusterConfiguration {
 
 	@Bean
 	RedisPrivateChannel redisPrivateChannel(StringRedisTemplate redis, RedisKeys keys, RedisNameRegistry names,
-			JsonMapper jsonMapper) {
-		return new RedisPrivateChannel(redis, keys, names, jsonMapper);
+			JsonMapper jsonMapper, FanOut fanout) {
+		return new RedisPrivateChannel(redis, keys, names, jsonMapper, fanout);
 	}
 
 	/**
-	 * Listens to the three channels (messages, presence, private) and hands what it hears
-	 * to the fan-out thread, in the order Redis published it. Lettuce reconnects and
-	 * subscribes again by itself after Redis comes back.
+	 * Listens to the three channels (messages, presence, private). The listeners run on
+	 * the pub/sub connection's thread and only hand what they hear to the bounded fan-out
+	 * queue, in the order Redis published it (never blocking that thread). Lettuce
+	 * reconnects and subscribes again by itself after Redis comes back, and the listeners
+	 * hear of it.
 	 * @return the container
 	 */
 	@Bean
 	RedisMessageListenerContainer pushlabListenerContainer(RedisConnectionFactory connectionFactory, RedisKeys keys,
-			RedisBroker broker, RedisPresence presence, RedisPrivateChannel privateChannel,
-			@Qualifier("redisFanoutExecutor") ExecutorService fanout) {
+			RedisBroker broker, RedisPresence presence, RedisPrivateChannel privateChannel) {
 		RedisMessageListenerContainer container = new RedisMessageListenerContainer();
 		container.setConnectionFactory(connectionFactory);
-		container.setTaskExecutor(fanout);
+		container.setTaskExecutor(Runnable::run);
 		container.setRecoveryBackoff(new FixedBackOff(1000, FixedBackOff.UNLIMITED_ATTEMPTS));
 		container.addMessageListener(broker, ChannelTopic.of(keys.messagesChannel()));
 		container.addMessageListener(presence, ChannelTopic.of(keys.presenceChannel()));

@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -25,28 +23,30 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;
+import org.springframework.data.redis.connection.SubscriptionListener;
 import org.springframework.scheduling.TaskScheduler;
 
 /**
  * The clustered {@link Broker}: the room log lives in Redis ({@link RedisRoomLog}), so
  * ids and history are the same on every instance; each instance hears every new message
  * on one pub/sub channel and hands it to its own subscribers ({@link RoomFeed}), in id
- * order, on one fan-out thread that never blocks on a subscriber.
+ * order, on one fan-out thread ({@link FanOut}) that never blocks on a subscriber.
  * <p>
  * Nothing is lost when pub/sub misses messages (a reconnect): ids are consecutive, so a
  * jump is noticed and the missing ones are read from the log first; and every
  * {@code sync-interval} the fan-out thread compares each room's last id in Redis with
- * what its subscribers have, and catches them up. When Redis is unreachable, publishing
- * and reading throw {@link BrokerUnavailableException}; subscribing still succeeds and
+ * what its subscribers have, and catches them up. A message the fan-out queue had no room
+ * for is recovered the same way, from the log. When Redis is unreachable, publishing and
+ * reading throw {@link BrokerUnavailableException}; subscribing still succeeds and
  * catches up once Redis is back.
  */
-public class RedisBroker implements Broker, MessageListener, SmartLifecycle {
+public class RedisBroker implements Broker, MessageListener, SubscriptionListener, SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(RedisBroker.class);
 
 	private final RedisRoomLog log;
 
-	private final Executor fanout;
+	private final FanOut fanout;
 
 	private final TaskScheduler scheduler;
 
@@ -62,7 +62,7 @@ public class RedisBroker implements Broker, MessageListener, SmartLifecycle {
 
 	private ScheduledFuture<?> sync;
 
-	RedisBroker(RedisRoomLog log, Executor fanout, TaskScheduler scheduler, Duration syncInterval) {
+	RedisBroker(RedisRoomLog log, FanOut fanout, TaskScheduler scheduler, Duration syncInterval) {
 		this.log = log;
 		this.fanout = fanout;
 		this.scheduler = scheduler;
@@ -156,12 +156,31 @@ public class RedisBroker implements Broker, MessageListener, SmartLifecycle {
 		return (feed != null) ? feed.size() : 0;
 	}
 
-	/** Called by the listener container, on the fan-out thread, in publish order. */
+	/**
+	 * Called by the listener container on the pub/sub connection's thread, in publish
+	 * order; hands the message to the fan-out thread. When its queue is full the message
+	 * is dropped (counted): the next message or the next sync notices the missing id and
+	 * reads it from the log.
+	 */
 	@Override
 	public void onMessage(Message message, byte[] pattern) {
+		byte[] body = message.getBody();
+		this.fanout.execute("messages", () -> deliver(body));
+	}
+
+	/**
+	 * The pub/sub connection (re)subscribed: what was published while it was down is
+	 * caught up from the log at once, without waiting for the next sync.
+	 */
+	@Override
+	public void onChannelSubscribed(byte[] channel, long count) {
+		requestSync();
+	}
+
+	private void deliver(byte[] body) {
 		Envelope envelope;
 		try {
-			envelope = this.log.parse(new String(message.getBody(), StandardCharsets.UTF_8));
+			envelope = this.log.parse(new String(body, StandardCharsets.UTF_8));
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Ignoring a malformed message on the messages channel", ex);
@@ -241,11 +260,9 @@ public class RedisBroker implements Broker, MessageListener, SmartLifecycle {
 		if (!this.syncQueued.compareAndSet(false, true)) {
 			return;
 		}
-		try {
-			this.fanout.execute(this::sync);
-		}
-		catch (RejectedExecutionException ex) {
-			// shutting down
+		if (!this.fanout.execute("sync", this::sync)) {
+			// queue full (or shutting down): the next interval asks again
+			this.syncQueued.set(false);
 		}
 	}
 

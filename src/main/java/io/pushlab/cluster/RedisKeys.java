@@ -63,4 +63,9 @@ public final class RedisKeys {
 		return this.prefix + "private";
 	}
 
+	/** The channel that carries the recovery drill's cluster-wide drops. */
+	String dropChannel() {
+		return this.prefix + "drop";
+	}
+
 }

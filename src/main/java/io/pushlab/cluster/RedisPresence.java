@@ -4,15 +4,22 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import io.pushlab.hub.Presence;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;
+import org.springframework.data.redis.connection.SubscriptionListener;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
@@ -21,31 +28,27 @@ import org.springframework.data.redis.core.script.RedisScript;
  * {@code <instance>/<connection>} to user name, changed and announced by one Lua script
  * per change, so every instance hears a room's lists in the order of its changes. Members
  * of an instance whose liveness expired are left out of every list and reaped by the next
- * heartbeat ({@link ClusterInstance}). Listeners run on the fan-out thread. When Redis is
- * away, a leave is retried at a later heartbeat; a join is lost (the member shows up
- * again at its next join).
+ * heartbeat ({@link ClusterInstance}). Listeners run on the fan-out thread.
+ * <p>
+ * This instance's own members are also kept here, and they are the truth: a join or a
+ * leave that Redis did not take (it was away) is followed by a write of the room's whole
+ * membership from this instance, retried with backoff until it lands; and when this
+ * instance comes back after it had expired (its members may have been reaped, or Redis
+ * lost them), every room's membership is written again. Each room's write excludes that
+ * room's joins and leaves while it runs, so a retry never undoes a newer change. After
+ * the pub/sub connection subscribes again (Redis came back), the lists of the rooms with
+ * local members are read again, since announcements made meanwhile were not heard.
  */
-public class RedisPresence implements Presence, MessageListener {
+public class RedisPresence implements Presence, MessageListener, SubscriptionListener, ClusterInstance.Listener {
 
 	private static final Log logger = LogFactory.getLog(RedisPresence.class);
 
 	/**
-	 * Shared by join, leave and members. KEYS: presence hash, instances, instance rooms.
-	 * ARGV: mode (join, leave or list), room, field, user, channel. Returns the room's
-	 * users (distinct, live instances only, unsorted), or nothing when a leave changed
-	 * nothing.
+	 * The common end of the scripts: with locals {@code room}, {@code channel} and
+	 * {@code announce}, lists the room's users (distinct, live instances only), announces
+	 * them when {@code announce}, and returns them followed by a marker.
 	 */
-	@SuppressWarnings("rawtypes")
-	private static final RedisScript<List> CHANGE = RedisScript.of("""
-			local mode = ARGV[1]
-			if mode == 'join' then
-				redis.call('HSET', KEYS[1], ARGV[3], ARGV[4])
-				redis.call('SADD', KEYS[3], ARGV[2])
-			elseif mode == 'leave' then
-				if redis.call('HDEL', KEYS[1], ARGV[3]) == 0 then
-					return false
-				end
-			end
+	private static final String LIST = """
 			local t = redis.call('TIME')
 			local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 			local alive = {}
@@ -64,12 +67,75 @@ public class RedisPresence implements Presence, MessageListener {
 					users[#users + 1] = user
 				end
 			end
-			if mode ~= 'list' then
-				redis.call('PUBLISH', ARGV[5], ARGV[2] .. (#users > 0 and ('\\n' .. table.concat(users, '\\n')) or ''))
+			if announce then
+				redis.call('PUBLISH', channel, room .. (#users > 0 and ('\\n' .. table.concat(users, '\\n')) or ''))
 			end
 			users[#users + 1] = '.'
 			return users
-			""", List.class);
+			""";
+
+	/**
+	 * Shared by join, leave and members. KEYS: presence hash, instances, instance rooms.
+	 * ARGV: mode (join, leave or list), room, field, user, channel. Returns the room's
+	 * users (distinct, live instances only, unsorted), or nothing when a leave changed
+	 * nothing.
+	 */
+	@SuppressWarnings("rawtypes")
+	private static final RedisScript<List> CHANGE = RedisScript.of("""
+			local mode = ARGV[1]
+			local room = ARGV[2]
+			local channel = ARGV[5]
+			local announce = mode ~= 'list'
+			if mode == 'join' then
+				redis.call('HSET', KEYS[1], ARGV[3], ARGV[4])
+				redis.call('SADD', KEYS[3], ARGV[2])
+			elseif mode == 'leave' then
+				if redis.call('HDEL', KEYS[1], ARGV[3]) == 0 then
+					return false
+				end
+			end
+			""" + LIST, List.class);
+
+	/**
+	 * Writes one instance's whole membership of a room. KEYS: presence hash, instances,
+	 * instance rooms. ARGV: room, instance, channel, then field and user of each member.
+	 * Removes the instance's other members, adds the missing ones, and announces the list
+	 * when it changed anything; returns nothing when it did not.
+	 */
+	@SuppressWarnings("rawtypes")
+	private static final RedisScript<List> SYNC = RedisScript.of("""
+			local room = ARGV[1]
+			local channel = ARGV[3]
+			local own = ARGV[2] .. '/'
+			local wanted = {}
+			for i = 4, #ARGV, 2 do
+				wanted[ARGV[i]] = ARGV[i + 1]
+			end
+			local changed = false
+			local current = redis.call('HGETALL', KEYS[1])
+			for i = 1, #current, 2 do
+				local field = current[i]
+				if string.sub(field, 1, #own) == own then
+					if wanted[field] == nil then
+						redis.call('HDEL', KEYS[1], field)
+						changed = true
+					elseif wanted[field] == current[i + 1] then
+						wanted[field] = nil
+					end
+				end
+			end
+			for field, user in pairs(wanted) do
+				redis.call('HSET', KEYS[1], field, user)
+				changed = true
+			end
+			if #ARGV > 3 then
+				redis.call('SADD', KEYS[3], room)
+			end
+			if not changed then
+				return false
+			end
+			local announce = true
+			""" + LIST, List.class);
 
 	private final StringRedisTemplate redis;
 
@@ -77,43 +143,99 @@ public class RedisPresence implements Presence, MessageListener {
 
 	private final ClusterInstance instance;
 
+	private final FanOut fanout;
+
 	private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
-	RedisPresence(StringRedisTemplate redis, RedisKeys keys, ClusterInstance instance) {
+	/** This instance's members, by room. */
+	private final ConcurrentMap<String, LocalRoom> rooms = new ConcurrentHashMap<>();
+
+	private final AtomicBoolean refreshQueued = new AtomicBoolean();
+
+	RedisPresence(StringRedisTemplate redis, RedisKeys keys, ClusterInstance instance, FanOut fanout) {
 		this.redis = redis;
 		this.keys = keys;
 		this.instance = instance;
+		this.fanout = fanout;
+		instance.addListener(this);
 	}
 
 	@Override
 	public void join(String room, String user, String memberId) {
-		try {
-			change("join", room, user, memberId);
-		}
-		catch (DataAccessException ex) {
-			logger.warn("Could not record " + user + " in room " + room + ": Redis is away");
+		while (true) {
+			LocalRoom local = this.rooms.computeIfAbsent(room, (r) -> new LocalRoom());
+			local.lock.readLock().lock();
+			try {
+				if (local.removed) {
+					continue;
+				}
+				local.members.put(memberId, user);
+				try {
+					change("join", room, user, memberId);
+				}
+				catch (DataAccessException ex) {
+					logger.warn("Could not record " + user + " in room " + room + " (Redis is away); will retry");
+					writeLater(room);
+				}
+				return;
+			}
+			finally {
+				local.lock.readLock().unlock();
+			}
 		}
 	}
 
 	@Override
 	public void leave(String room, String user, String memberId) {
-		this.instance.runOrRetry(() -> change("leave", room, user, memberId));
+		LocalRoom local = this.rooms.get(room);
+		if (local == null) {
+			return;
+		}
+		local.lock.readLock().lock();
+		try {
+			if (local.removed || local.members.remove(memberId) == null) {
+				return;
+			}
+			try {
+				change("leave", room, user, memberId);
+			}
+			catch (DataAccessException ex) {
+				writeLater(room);
+			}
+		}
+		finally {
+			local.lock.readLock().unlock();
+		}
+		removeIfEmpty(room, local);
 	}
 
 	@Override
 	public List<String> members(String room) {
 		try {
-			return change("list", room, "", "");
+			return users(change("list", room, "", ""));
 		}
 		catch (DataAccessException ex) {
 			return List.of();
 		}
 	}
 
-	private List<String> change(String mode, String room, String user, String memberId) {
-		List<?> result = this.redis.execute(CHANGE,
+	/**
+	 * @param room a room
+	 * @return the users this instance has in the room, as it knows them (whether or not
+	 * Redis has them yet)
+	 */
+	List<String> localMembers(String room) {
+		LocalRoom local = this.rooms.get(room);
+		return (local != null) ? List.copyOf(local.members.values()) : List.of();
+	}
+
+	private List<?> change(String mode, String room, String user, String memberId) {
+		return this.redis.execute(CHANGE,
 				List.of(this.keys.presence(room), this.keys.instances(), this.keys.instanceRooms(this.instance.id())),
 				mode, room, this.instance.id() + "/" + memberId, user, this.keys.presenceChannel());
+	}
+
+	private static List<String> users(List<?> result) {
 		if (result == null || result.isEmpty()) {
 			return List.of();
 		}
@@ -126,19 +248,99 @@ public class RedisPresence implements Presence, MessageListener {
 		return users;
 	}
 
+	/** Writes the room's membership from this instance once Redis takes it. */
+	private void writeLater(String room) {
+		this.instance.retry("presence:" + room, () -> write(room));
+	}
+
+	/**
+	 * Writes this instance's whole membership of a room, while no join or leave of the
+	 * room runs here.
+	 * @throws DataAccessException when Redis is away
+	 */
+	private void write(String room) {
+		LocalRoom local;
+		while (true) {
+			local = this.rooms.computeIfAbsent(room, (r) -> new LocalRoom());
+			local.lock.writeLock().lock();
+			try {
+				if (local.removed) {
+					continue;
+				}
+				List<String> args = new ArrayList<>();
+				args.add(room);
+				args.add(this.instance.id());
+				args.add(this.keys.presenceChannel());
+				for (Map.Entry<String, String> member : local.members.entrySet()) {
+					args.add(this.instance.id() + "/" + member.getKey());
+					args.add(member.getValue());
+				}
+				this.redis.execute(SYNC, List.of(this.keys.presence(room), this.keys.instances(),
+						this.keys.instanceRooms(this.instance.id())), args.toArray());
+				break;
+			}
+			finally {
+				local.lock.writeLock().unlock();
+			}
+		}
+		removeIfEmpty(room, local);
+	}
+
+	private void removeIfEmpty(String room, LocalRoom local) {
+		if (!local.members.isEmpty()) {
+			return;
+		}
+		local.lock.writeLock().lock();
+		try {
+			if (local.members.isEmpty() && !local.removed) {
+				local.removed = true;
+				this.rooms.remove(room, local);
+			}
+		}
+		finally {
+			local.lock.writeLock().unlock();
+		}
+	}
+
+	/**
+	 * This instance had expired: its members may be gone from Redis; write every room's
+	 * membership again.
+	 */
+	@Override
+	public void lapsed() {
+		for (String room : this.rooms.keySet()) {
+			writeLater(room);
+		}
+	}
+
 	@Override
 	public void addListener(Listener listener) {
 		this.listeners.add(listener);
 	}
 
-	/** A room's new list, announced by some instance; called on the fan-out thread. */
+	/**
+	 * A room's new list, announced by some instance; called on the pub/sub connection's
+	 * thread, handed to the fan-out thread. When the fan-out queue is full, the lists of
+	 * this instance's rooms are read again once it has room (retried with backoff).
+	 */
 	@Override
 	public void onMessage(Message message, byte[] pattern) {
-		String[] lines = new String(message.getBody(), StandardCharsets.UTF_8).split("\n");
-		String room = lines[0];
+		byte[] body = message.getBody();
+		if (!this.fanout.execute("presence", () -> announce(body))) {
+			requestRefresh();
+		}
+	}
+
+	private void announce(byte[] body) {
+		String[] lines = new String(body, StandardCharsets.UTF_8).split("\n");
 		List<String> users = new ArrayList<>(Arrays.asList(lines).subList(1, lines.length));
-		users.sort(ORDER);
-		List<String> list = List.copyOf(users);
+		notifyListeners(lines[0], users);
+	}
+
+	private void notifyListeners(String room, List<String> users) {
+		List<String> sorted = new ArrayList<>(users);
+		sorted.sort(ORDER);
+		List<String> list = List.copyOf(sorted);
 		for (Listener listener : this.listeners) {
 			try {
 				listener.changed(room, list);
@@ -147,6 +349,65 @@ public class RedisPresence implements Presence, MessageListener {
 				logger.warn("A presence listener failed", ex);
 			}
 		}
+	}
+
+	/**
+	 * The pub/sub connection (re)subscribed to the presence channel: lists announced
+	 * while it was down were not heard, so read the lists of the local rooms again.
+	 */
+	@Override
+	public void onChannelSubscribed(byte[] channel, long count) {
+		if (this.keys.presenceChannel().equals(new String(channel, StandardCharsets.UTF_8))) {
+			requestRefresh();
+		}
+	}
+
+	/**
+	 * Reads the lists of the rooms with local members again, on the fan-out thread (in
+	 * order with what pub/sub announces); when the queue is full, tried again with
+	 * backoff.
+	 */
+	void requestRefresh() {
+		if (!this.refreshQueued.compareAndSet(false, true)) {
+			// one is waiting and has not started: it reads what is there when it runs
+			return;
+		}
+		if (!this.fanout.execute("presence", this::refresh)) {
+			this.instance.retry("presence-refresh", () -> {
+				if (!this.fanout.execute("presence", this::refresh)) {
+					throw new TransientDataAccessResourceException("The Redis fan-out queue is full");
+				}
+			});
+		}
+	}
+
+	private void refresh() {
+		this.refreshQueued.set(false);
+		for (String room : this.rooms.keySet()) {
+			List<?> result;
+			try {
+				result = change("list", room, "", "");
+			}
+			catch (DataAccessException ex) {
+				// the next subscription (Redis back) asks again
+				return;
+			}
+			notifyListeners(room, users(result));
+		}
+	}
+
+	/**
+	 * This instance's members of one room; {@code members} changes under the read lock.
+	 */
+	private static final class LocalRoom {
+
+		private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+
+		private final ConcurrentMap<String, String> members = new ConcurrentHashMap<>();
+
+		/** Set under the write lock when the room left the map. */
+		private volatile boolean removed;
+
 	}
 
 }

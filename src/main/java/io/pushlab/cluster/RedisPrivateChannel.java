@@ -21,7 +21,9 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * The cluster-wide {@link PrivateChannel}: a message to a user whose name is claimed
  * anywhere in the cluster is published on one Redis channel; every instance hands it to
  * its listeners (on the fan-out thread), which deliver it to their own connections of the
- * sender and addressee. Nothing is stored.
+ * sender and addressee. Nothing is stored: a private message heard while the fan-out
+ * queue is full is dropped (counted as {@code pushlab.redis.fanout.dropped{kind=private}}
+ * and logged), like one sent while a connection is down.
  */
 public class RedisPrivateChannel implements PrivateChannel, MessageListener {
 
@@ -35,13 +37,17 @@ public class RedisPrivateChannel implements PrivateChannel, MessageListener {
 
 	private final JsonMapper jsonMapper;
 
+	private final FanOut fanout;
+
 	private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
-	RedisPrivateChannel(StringRedisTemplate redis, RedisKeys keys, NameRegistry names, JsonMapper jsonMapper) {
+	RedisPrivateChannel(StringRedisTemplate redis, RedisKeys keys, NameRegistry names, JsonMapper jsonMapper,
+			FanOut fanout) {
 		this.redis = redis;
 		this.keys = keys;
 		this.names = names;
 		this.jsonMapper = jsonMapper;
+		this.fanout = fanout;
 	}
 
 	/**
@@ -66,12 +72,21 @@ public class RedisPrivateChannel implements PrivateChannel, MessageListener {
 		this.listeners.add(listener);
 	}
 
+	/**
+	 * Called on the pub/sub connection's thread; hands the message to the fan-out thread.
+	 */
 	@Override
 	public void onMessage(Message message, byte[] pattern) {
+		byte[] body = message.getBody();
+		if (!this.fanout.execute("private", () -> deliver(body))) {
+			logger.warn("Dropped a private message: the Redis fan-out queue is full");
+		}
+	}
+
+	private void deliver(byte[] body) {
 		PrivateMessage privateMessage;
 		try {
-			privateMessage = this.jsonMapper.readValue(new String(message.getBody(), StandardCharsets.UTF_8),
-					PrivateMessage.class);
+			privateMessage = this.jsonMapper.readValue(new String(body, StandardCharsets.UTF_8), PrivateMessage.class);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Ignoring a malformed private message", ex);

@@ -84,26 +84,15 @@ public class HubConfiguration {
 	}
 
 	/**
-	 * The writers of SSE connections. Each connection writes in order through its own
-	 * {@code Mailbox}; this pool only lends threads for the writes, which never block.
+	 * The writers of SSE connections (WebSocket connections write without blocking and
+	 * need no pool). Each connection writes in order through its own {@code Mailbox};
+	 * this pool only lends threads for the writes, which never block.
 	 * @param properties the settings
 	 * @return the executor
 	 */
 	@Bean(destroyMethod = "shutdown")
 	ExecutorService deliveryExecutor(PushLabProperties properties) {
 		return deliveryPool(properties, "pushlab-delivery-");
-	}
-
-	/**
-	 * The writers of WebSocket connections, a pool of their own: a WebSocket send blocks
-	 * while its client's socket is full (up to {@code send-time-limit}), and clients
-	 * stuck that way must never delay an SSE stream.
-	 * @param properties the settings
-	 * @return the executor
-	 */
-	@Bean(destroyMethod = "shutdown")
-	ExecutorService websocketDeliveryExecutor(PushLabProperties properties) {
-		return deliveryPool(properties, "pushlab-ws-delivery-");
 	}
 
 	private static ExecutorService deliveryPool(PushLabProperties properties, String prefix) {

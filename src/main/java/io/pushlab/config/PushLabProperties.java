@@ -25,7 +25,8 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 		@DefaultValue @Valid @NotNull Delivery delivery, @DefaultValue @Valid @NotNull LongPolling longPolling,
 		@DefaultValue @Valid @NotNull Sse sse, @DefaultValue @Valid @NotNull Websocket websocket,
 		@DefaultValue @Valid @NotNull RawWebsocket rawWebsocket, @DefaultValue @Valid @NotNull Redis redis,
-		@DefaultValue @Valid @NotNull Lab lab, @DefaultValue @Valid @NotNull Rooms rooms) {
+		@DefaultValue @Valid @NotNull Lab lab, @DefaultValue @Valid @NotNull Demo demo,
+		@DefaultValue @Valid @NotNull Rooms rooms) {
 
 	/**
 	 * The threads that write pushed messages to SSE and WebSocket connections.
@@ -71,9 +72,12 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 	 * @param retry reconnect delay announced to the browser
 	 * @param timeout stream lifetime; 0 keeps a stream open until the client leaves
 	 * @param bufferSize events buffered for one slow stream before it is dropped
+	 * @param writeTimeout a write blocked this long (the client stopped reading) ends its
+	 * stream, and the writer pool gets a thread in its place
 	 */
 	public record Sse(@DefaultValue("15s") @NotNull Duration heartbeat, @DefaultValue("3s") @NotNull Duration retry,
-			@DefaultValue("0s") @NotNull Duration timeout, @DefaultValue("1000") @Min(1) int bufferSize) {
+			@DefaultValue("0s") @NotNull Duration timeout, @DefaultValue("1000") @Min(1) int bufferSize,
+			@DefaultValue("2s") @NotNull Duration writeTimeout) {
 	}
 
 	/**
@@ -83,17 +87,18 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 	 * @param maxMessagesPerSecond per-connection rate limit (bursts up to twice); 0 = no
 	 * limit
 	 * @param pingInterval server ping interval
-	 * @param sendTimeLimit a send blocked this long disconnects the client
-	 * @param sendBufferSize bytes buffered for a slow client before it is disconnected
+	 * @param sendTimeLimit a write in flight this long disconnects the client
+	 * @param sendBufferSize bytes queued for a slow client before it is disconnected
 	 * @param historyOnJoin messages sent in the {@code history} frame on join
 	 * @param maxRoomsPerConnection most rooms one connection may be in; one more join is
 	 * answered with error {@code too_many_rooms}
+	 * @param pongTimeout a ping unanswered this long disconnects the client; 0 = never
 	 */
 	public record Websocket(@DefaultValue List<String> allowedOrigins,
 			@DefaultValue("65536") @Min(128) int maxMessageBytes, @DefaultValue("20") @Min(0) int maxMessagesPerSecond,
 			@DefaultValue("25s") @NotNull Duration pingInterval, @DefaultValue("10s") @NotNull Duration sendTimeLimit,
 			@DefaultValue("524288") @Min(1024) int sendBufferSize, @DefaultValue("50") @Min(0) int historyOnJoin,
-			@DefaultValue("16") @Min(1) int maxRoomsPerConnection) {
+			@DefaultValue("16") @Min(1) int maxRoomsPerConnection, @DefaultValue("10s") @NotNull Duration pongTimeout) {
 	}
 
 	/**
@@ -102,10 +107,26 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 	 * @param maxConnections connections served at once; more are refused
 	 * @param maxHeaderBytes largest handshake header section
 	 * @param bindAddress address the raw server listens on
+	 * @param idleTimeout a client that sends no frame for this long is pinged
+	 * @param pongTimeout a pinged client that answers nothing for this long is closed
+	 * with 1001
+	 * @param writeTimeout a write the client does not read within this long closes its
+	 * socket
 	 */
 	public record RawWebsocket(@DefaultValue("9527") @Min(0) @Max(65535) int port,
 			@DefaultValue("1048576") @Min(125) int maxMessageBytes, @DefaultValue("64") @Min(1) int maxConnections,
-			@DefaultValue("8192") @Min(256) int maxHeaderBytes, @DefaultValue("127.0.0.1") String bindAddress) {
+			@DefaultValue("8192") @Min(256) int maxHeaderBytes, @DefaultValue("127.0.0.1") String bindAddress,
+			@DefaultValue("30s") @NotNull Duration idleTimeout, @DefaultValue("10s") @NotNull Duration pongTimeout,
+			@DefaultValue("10s") @NotNull Duration writeTimeout) {
+
+		public RawWebsocket {
+			for (Duration timeout : new Duration[] { idleTimeout, pongTimeout, writeTimeout }) {
+				if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+					throw new IllegalArgumentException(
+							"pushlab.raw-websocket idle-timeout, pong-timeout and write-timeout must be positive");
+				}
+			}
+		}
 	}
 
 	/**
@@ -118,9 +139,13 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 	 * considered dead: its presence entries and name claims are dropped
 	 * @param syncInterval how often each instance checks the shared log for messages its
 	 * pub/sub connection missed (after a reconnect) and delivers them
+	 * @param fanoutCapacity what pub/sub heard that may wait for the fan-out thread; more
+	 * is dropped and counted ({@code pushlab.redis.fanout.dropped}): messages are then
+	 * read back from the log, presence lists re-read, private messages lost
 	 */
 	public record Redis(@DefaultValue("pushlab:") @NotNull String keyPrefix,
-			@DefaultValue("15s") @NotNull Duration instanceTtl, @DefaultValue("1s") @NotNull Duration syncInterval) {
+			@DefaultValue("15s") @NotNull Duration instanceTtl, @DefaultValue("1s") @NotNull Duration syncInterval,
+			@DefaultValue("10000") @Min(1) @Max(10_000_000) int fanoutCapacity) {
 	}
 
 	/**
@@ -130,6 +155,18 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 	 * (each may hold a 2 MiB body and an answer about five times its payload)
 	 */
 	public record Lab(@DefaultValue("8") @Min(1) @Max(10_000) int maxConcurrentRequests) {
+	}
+
+	/**
+	 * The demo controls of {@code /compare}.
+	 *
+	 * @param dropEnabled whether {@code POST /api/rooms/{room}/drop} (the recovery drill)
+	 * is served; when false it answers 404 and cluster drops sent by other instances are
+	 * ignored
+	 * @param dropInterval shortest time between two drops of one room on one instance;
+	 * sooner is answered 429
+	 */
+	public record Demo(@DefaultValue("true") boolean dropEnabled, @DefaultValue("1s") @NotNull Duration dropInterval) {
 	}
 
 }

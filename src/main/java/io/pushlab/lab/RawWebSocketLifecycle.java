@@ -6,6 +6,7 @@ import java.net.UnknownHostException;
 
 import io.pushlab.config.PushLabProperties;
 import io.pushlab.rfc6455.RawWebSocketServer;
+import io.pushlab.stats.Rejections;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,9 +34,12 @@ public class RawWebSocketLifecycle implements SmartLifecycle {
 
 	private volatile String offReason;
 
-	public RawWebSocketLifecycle(PushLabProperties properties, JsonMapper jsonMapper) {
+	private final Rejections rejections;
+
+	public RawWebSocketLifecycle(PushLabProperties properties, JsonMapper jsonMapper, Rejections rejections) {
 		this.properties = properties.rawWebsocket();
 		this.jsonMapper = jsonMapper;
+		this.rejections = rejections;
 	}
 
 	@Override
@@ -46,8 +50,9 @@ public class RawWebSocketLifecycle implements SmartLifecycle {
 		RawWebSocketServer server = new RawWebSocketServer(
 				new RawWebSocketServer.Settings(this.properties.bindAddress(), this.properties.port(),
 						this.properties.maxMessageBytes(), this.properties.maxConnections(),
-						this.properties.maxHeaderBytes()),
-				(description) -> this.jsonMapper.writeValueAsString(description.toMap()));
+						this.properties.maxHeaderBytes(), this.properties.idleTimeout(), this.properties.pongTimeout(),
+						this.properties.writeTimeout()),
+				(description) -> this.jsonMapper.writeValueAsString(description.toMap()), this.rejections::reject);
 		try {
 			server.start();
 		}

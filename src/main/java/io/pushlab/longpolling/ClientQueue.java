@@ -45,6 +45,14 @@ final class ClientQueue {
 
 		void complete(Batch batch);
 
+		/**
+		 * The queue was dropped (the recovery drill) while this request was parked; by
+		 * default answered like an empty batch.
+		 */
+		default void dropped() {
+			complete(Batch.EMPTY);
+		}
+
 	}
 
 	private final String clientId;
@@ -281,6 +289,27 @@ final class ClientQueue {
 	 * ends.
 	 */
 	void close() {
+		Waiter waiter = shut();
+		if (waiter != null) {
+			waiter.complete(Batch.EMPTY);
+		}
+	}
+
+	/**
+	 * Closes the queue for the recovery drill: the parked request (if any) is told it was
+	 * dropped, the subscription ends.
+	 * @return whether a request was parked
+	 */
+	boolean drop() {
+		Waiter waiter = shut();
+		if (waiter != null) {
+			waiter.dropped();
+		}
+		return waiter != null;
+	}
+
+	/** Closes, ends the subscription, and hands back the parked request, if any. */
+	private Waiter shut() {
 		Waiter waiter;
 		Subscription old;
 		synchronized (this) {
@@ -292,12 +321,10 @@ final class ClientQueue {
 			this.subscription = null;
 			this.pending.clear();
 		}
-		if (waiter != null) {
-			waiter.complete(Batch.EMPTY);
-		}
 		if (old != null) {
 			old.close();
 		}
+		return waiter;
 	}
 
 	/** Adds a message; call with the monitor held. @return false when closed */

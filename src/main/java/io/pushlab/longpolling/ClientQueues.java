@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.pushlab.config.PushLabProperties;
 import io.pushlab.hub.Broker;
+import io.pushlab.technique.Droppable;
+import io.pushlab.technique.Technique;
 import io.pushlab.stats.Evictions;
 import io.pushlab.web.TooManyRequestsException;
 
@@ -33,7 +35,7 @@ import org.springframework.stereotype.Component;
  * is answered at once.
  */
 @Component
-public class ClientQueues implements SmartLifecycle, DisposableBean {
+public class ClientQueues implements SmartLifecycle, DisposableBean, Droppable {
 
 	record Key(String clientId, String room) {
 	}
@@ -162,12 +164,20 @@ public class ClientQueues implements SmartLifecycle, DisposableBean {
 
 	/** Removes a queue that is still registered under its key, and closes it. */
 	private boolean remove(Key key, ClientQueue queue) {
+		if (!unregister(key, queue)) {
+			return false;
+		}
+		queue.close();
+		return true;
+	}
+
+	/** Forgets a queue still registered under its key, in every count. */
+	private boolean unregister(Key key, ClientQueue queue) {
 		if (!this.queues.remove(key, queue)) {
 			return false;
 		}
 		this.held.decrementAndGet();
 		this.perAddress.computeIfPresent(queue.address(), (a, count) -> (count > 1) ? count - 1 : null);
-		queue.close();
 		return true;
 	}
 
@@ -189,6 +199,16 @@ public class ClientQueues implements SmartLifecycle, DisposableBean {
 	 */
 	public boolean holds(String clientId, String room) {
 		return this.queues.containsKey(new Key(clientId, room));
+	}
+
+	/**
+	 * @param clientId a client
+	 * @param room a room
+	 * @return whether the client has a request parked on its queue for the room now
+	 */
+	public boolean isParked(String clientId, String room) {
+		ClientQueue queue = this.queues.get(new Key(clientId, room));
+		return queue != null && queue.isParked();
 	}
 
 	/**
@@ -222,6 +242,30 @@ public class ClientQueues implements SmartLifecycle, DisposableBean {
 	 */
 	public int parked() {
 		return (int) this.queues.values().stream().filter(ClientQueue::isParked).count();
+	}
+
+	@Override
+	public Technique technique() {
+		return Technique.LONGPOLLING;
+	}
+
+	/**
+	 * Forgets every queue of the room (the recovery drill): their parked requests are
+	 * answered 503 by the controller, and each client's next request builds a new queue
+	 * from its {@code after} cursor.
+	 * @param room a room
+	 * @return the number of parked requests dropped
+	 */
+	@Override
+	public int drop(String room) {
+		int parked = 0;
+		for (var entry : this.queues.entrySet()) {
+			if (entry.getKey().room().equals(room) && unregister(entry.getKey(), entry.getValue())
+					&& entry.getValue().drop()) {
+				parked++;
+			}
+		}
+		return parked;
 	}
 
 	/** Removes the queues whose client has not polled for {@code client-ttl}. */

@@ -1,6 +1,7 @@
 package io.pushlab.longpolling;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.pushlab.config.PushLabProperties;
@@ -8,10 +9,12 @@ import io.pushlab.hub.Broker;
 import io.pushlab.hub.MessageRules;
 import io.pushlab.technique.Technique;
 import io.pushlab.stats.TechniqueStats;
+import io.pushlab.web.ApiExceptionHandler;
 import io.pushlab.web.InvalidInputException;
 import io.pushlab.web.MessagesJson;
 import jakarta.servlet.http.HttpServletRequest;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -27,6 +30,9 @@ import org.springframework.web.context.request.async.DeferredResult;
  */
 @RestController
 public class LongPollingController {
+
+	/** The 503 detail of a parked request ended by the recovery drill. */
+	static final String DROPPED = "room: connections dropped (recovery drill); poll again with after to resume";
 
 	private final ClientQueues queues;
 
@@ -46,7 +52,7 @@ public class LongPollingController {
 
 	// @excerpt longpolling
 	@GetMapping("/api/rooms/{room}/longpoll")
-	public DeferredResult<ResponseEntity<byte[]>> poll(@PathVariable String room, @RequestParam String client,
+	public DeferredResult<ResponseEntity<?>> poll(@PathVariable String room, @RequestParam String client,
 			@RequestParam(required = false) Long after, @RequestParam(required = false) Long timeout,
 			HttpServletRequest request) {
 		this.stats.request(Technique.LONGPOLLING);
@@ -58,15 +64,24 @@ public class LongPollingController {
 		long wait = (timeout != null) ? Math.min(timeout, this.maxTimeoutMillis) : this.maxTimeoutMillis;
 		boolean park = wait > 0 && !this.queues.isShuttingDown();
 
-		DeferredResult<ResponseEntity<byte[]>> result = new DeferredResult<>(Math.max(wait, 1),
+		DeferredResult<ResponseEntity<?>> result = new DeferredResult<>(Math.max(wait, 1),
 				ResponseEntity.noContent().build());
 		ClientQueue queue = this.queues.obtain(client, room, cursor, request.getRemoteAddr());
 		AtomicBoolean open = new AtomicBoolean();
-		ClientQueue.Waiter waiter = (batch) -> {
-			if (open.compareAndSet(true, false)) {
-				this.stats.closed(Technique.LONGPOLLING);
+		ClientQueue.Waiter waiter = new ClientQueue.Waiter() {
+
+			@Override
+			public void complete(ClientQueue.Batch batch) {
+				closed(open);
+				result.setResult(respond(room, batch));
 			}
-			result.setResult(respond(room, batch));
+
+			@Override
+			public void dropped() {
+				closed(open);
+				result.setResult(ApiExceptionHandler.problem(HttpStatus.SERVICE_UNAVAILABLE, List.of(DROPPED)));
+			}
+
 		};
 		Runnable forget = () -> {
 			queue.unpark(waiter);
@@ -86,6 +101,12 @@ public class LongPollingController {
 		return result;
 	}
 	// @end
+
+	private void closed(AtomicBoolean open) {
+		if (open.compareAndSet(true, false)) {
+			this.stats.closed(Technique.LONGPOLLING);
+		}
+	}
 
 	private ResponseEntity<byte[]> respond(String room, ClientQueue.Batch batch) {
 		if (batch.isEmpty() && !batch.gap()) {

@@ -5,8 +5,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -21,6 +25,13 @@ import org.apache.commons.logging.LogFactory;
  * pings, completes the close handshake and fails the connection on a protocol error (RFC
  * 6455 §7.1.7). Writes are serialized by a lock, so the server may say goodbye from
  * another thread.
+ * <p>
+ * Bounded in time on both sides: a client that sends no frame for
+ * {@code settings.idleTimeout()} is pinged (§5.5.2) and closed with 1001 when nothing
+ * comes back within {@code settings.pongTimeout()}; a partial frame does not count as
+ * activity. Every write is guarded by the server's watchdog, which closes the socket when
+ * the write is still blocked after {@code settings.writeTimeout()} (a client that does
+ * not read), which ends the blocked write and this connection's thread.
  */
 final class RawConnection implements Runnable {
 
@@ -45,6 +56,9 @@ final class RawConnection implements Runnable {
 	/** How much one read asks for; a read may return part of a frame or several. */
 	private static final int READ_CHUNK_BYTES = 8192;
 
+	/** The application data of the server's pings, echoed by the client's pong. */
+	private static final byte[] PING_PAYLOAD = "pushlab".getBytes(StandardCharsets.US_ASCII);
+
 	private final Socket socket;
 
 	private final RawWebSocketServer.Settings settings;
@@ -52,6 +66,10 @@ final class RawConnection implements Runnable {
 	private final Function<FrameDescription, String> json;
 
 	private final Consumer<RawConnection> onEnd;
+
+	private final ScheduledExecutorService watchdog;
+
+	private final Consumer<String> refused;
 
 	private final ReentrantLock writeLock = new ReentrantLock();
 
@@ -65,12 +83,15 @@ final class RawConnection implements Runnable {
 	private final OutputStream out;
 
 	RawConnection(Socket socket, RawWebSocketServer.Settings settings, Function<FrameDescription, String> json,
-			Consumer<RawConnection> onEnd) throws IOException {
+			ScheduledExecutorService watchdog, Consumer<String> refused, Consumer<RawConnection> onEnd)
+			throws IOException {
 		this.socket = socket;
 		this.in = new DeadlineInputStream.Buffered(new DeadlineInputStream(socket));
 		this.out = new BufferedOutputStream(socket.getOutputStream());
 		this.settings = settings;
 		this.json = json;
+		this.watchdog = watchdog;
+		this.refused = refused;
 		this.onEnd = onEnd;
 	}
 
@@ -84,6 +105,11 @@ final class RawConnection implements Runnable {
 				socket.setSoTimeout(0);
 				talk();
 			}
+		}
+		catch (SocketTimeoutException ex) {
+			// only the opening handshake reads under a deadline that ends the connection
+			this.refused.accept(RawWebSocketServer.Refusal.HANDSHAKE_TIMEOUT);
+			logger.debug("Raw WebSocket handshake timed out: " + ex);
 		}
 		catch (IOException ex) {
 			logger.debug("Raw WebSocket connection ended: " + ex);
@@ -185,14 +211,43 @@ final class RawConnection implements Runnable {
 			ClientFrameRules.check(header);
 			assembler.admit(header);
 		});
+		DeadlineInputStream deadline = DeadlineInputStream.of(this.in);
+		long idleNanos = this.settings.idleTimeout().toNanos();
+		long pongNanos = this.settings.pongTimeout().toNanos();
+		deadline.deadline(System.nanoTime() + idleNanos);
+		boolean pinged = false;
 		byte[] chunk = new byte[READ_CHUNK_BYTES];
 		try {
-			int count;
-			while ((count = this.in.read(chunk)) >= 0) {
+			while (true) {
+				int count;
+				try {
+					count = this.in.read(chunk);
+				}
+				catch (SocketTimeoutException ex) {
+					if (pinged) {
+						// §7.1.7 does not apply (no protocol error): the peer is gone or
+						// stuck
+						this.refused.accept(RawWebSocketServer.Refusal.IDLE_TIMEOUT);
+						fail(CloseCode.GOING_AWAY,
+								"no pong within " + this.settings.pongTimeout().toMillis() + " ms of a ping");
+						return;
+					}
+					// §5.5.2: a ping asks the peer to prove it is there
+					send(Frame.unmasked(Opcode.PING, PING_PAYLOAD));
+					pinged = true;
+					deadline.deadline(System.nanoTime() + pongNanos);
+					continue;
+				}
+				if (count < 0) {
+					return;
+				}
 				// one read may hold part of a frame, or several frames
 				decoder.append(chunk, 0, count);
 				Frame frame;
 				while ((frame = decoder.next()) != null) {
+					// a whole frame (a pong or any other) shows the client is there
+					pinged = false;
+					deadline.deadline(System.nanoTime() + idleNanos);
 					if (!handle(frame, assembler)) {
 						return;
 					}
@@ -310,9 +365,36 @@ final class RawConnection implements Runnable {
 		}
 	}
 
+	/**
+	 * Writes under the watchdog: if the client does not take the bytes within the write
+	 * timeout, the socket is closed, which ends the blocked write with an exception.
+	 */
 	private void write(byte[] bytes) throws IOException {
-		this.out.write(bytes);
-		this.out.flush();
+		ScheduledFuture<?> guard;
+		try {
+			guard = this.watchdog.schedule(this::writeTimedOut, this.settings.writeTimeout().toNanos(),
+					TimeUnit.NANOSECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// the server is closing: it aborts every connection itself
+			guard = null;
+		}
+		try {
+			this.out.write(bytes);
+			this.out.flush();
+		}
+		finally {
+			if (guard != null) {
+				guard.cancel(false);
+			}
+		}
+	}
+
+	private void writeTimedOut() {
+		logger.debug("Raw WebSocket client did not read for " + this.settings.writeTimeout().toMillis()
+				+ " ms: closing its socket");
+		this.refused.accept(RawWebSocketServer.Refusal.WRITE_TIMEOUT);
+		abort();
 	}
 
 	/**
@@ -323,8 +405,10 @@ final class RawConnection implements Runnable {
 	private void linger() {
 		try {
 			this.socket.shutdownOutput();
-			this.socket.setSoTimeout(LINGER_MILLIS);
+			// a total deadline (it replaces the handshake's or the idle one): reads end
+			// by then
 			long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS);
+			DeadlineInputStream.of(this.in).deadline(deadline);
 			byte[] sink = new byte[8192];
 			while (this.in.read(sink) >= 0 && System.nanoTime() < deadline) {
 				// drop

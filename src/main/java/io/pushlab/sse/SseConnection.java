@@ -2,8 +2,9 @@ package io.pushlab.sse;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -13,24 +14,33 @@ import io.pushlab.hub.Envelope;
 import io.pushlab.hub.Mailbox;
 import io.pushlab.hub.Subscriber;
 import io.pushlab.hub.Subscription;
-import io.pushlab.technique.Technique;
+import io.pushlab.stats.Rejections;
 import io.pushlab.stats.TechniqueStats;
-import jakarta.servlet.AsyncContext;
-import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
+import io.pushlab.technique.Technique;
+
+import org.springframework.http.MediaType;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter.DataWithMediaType;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * One open event stream: the hub hands it messages, its {@link Mailbox} writes them in
- * order as pre-encoded SSE frames, the same bytes for every stream, straight to the
- * servlet output stream of the async request (one write and one flush per batch; no
- * message converter, no per-event header work). The stream is in non-blocking mode, so a
- * client that stops reading never holds a delivery thread. A stream that falls
- * {@code buffer-size} events behind, or whose write fails, is completed and removed; the
- * browser reconnects with {@code Last-Event-ID} and loses nothing still retained.
+ * One open event stream: the hub hands it messages, its {@link Mailbox} (the stream's one
+ * bounded queue) hands them in order to the stream's one writer, which sends them with
+ * the {@link SseEmitter}. Each message's frame ({@code id}, {@code event}, {@code data})
+ * is encoded once per message and the same bytes go to every stream; a stream that fell
+ * behind gets everything waiting in one batch send and one flush.
+ * <p>
+ * {@code SseEmitter} writes block while the client's socket is full. A stream that falls
+ * {@code buffer-size} events behind is ended; a write that has not returned within
+ * {@code write-timeout} ends the stream too, and {@link SseStreams} lends the pool a
+ * thread in its place, so a client that stops reading never delays another stream.
  */
-final class SseConnection implements Subscriber, WriteListener {
+final class SseConnection implements Subscriber {
 
-	/** The SSE frame of a message, encoded once per message: id, event, data. */
+	/**
+	 * The SSE frame of a message, encoded once per message. It is the frame that
+	 * {@code SseEmitter.event().id(id).name("message").data(json)} would write, with a
+	 * space after each field name as in the contract.
+	 */
 	static final Function<Envelope, byte[]> FRAME = (
 			envelope) -> ("id: " + envelope.id() + "\nevent: message\ndata: " + envelope.json() + "\n\n")
 				.getBytes(StandardCharsets.UTF_8);
@@ -39,17 +49,7 @@ final class SseConnection implements Subscriber, WriteListener {
 
 	private final String room;
 
-	private final AsyncContext async;
-
-	private final ServletOutputStream out;
-
-	private final int capacity;
-
-	/**
-	 * What the client's socket could not take yet (the shared frames, not copies);
-	 * guarded by {@link #writing}.
-	 */
-	private final List<Frame> pending = new ArrayList<>(0);
+	private final SseEmitter emitter;
 
 	private final Mailbox<Frame> mailbox;
 
@@ -57,10 +57,13 @@ final class SseConnection implements Subscriber, WriteListener {
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
-	/** Held while writing; completing the request never runs during a write. */
+	/** Held while writing; the stream is never completed in the middle of a write. */
 	private final ReentrantLock writing = new ReentrantLock();
 
-	/** The request should be completed; whoever holds {@link #writing} next does it. */
+	/** When the write in progress began ({@link System#nanoTime()}), or 0. */
+	private volatile long writeStarted;
+
+	/** The stream should be completed; whoever holds {@link #writing} next does it. */
 	private volatile boolean finishing;
 
 	/** Guarded by {@link #writing}. */
@@ -73,28 +76,35 @@ final class SseConnection implements Subscriber, WriteListener {
 
 	/** Bytes to write, and whether they carry a message. */
 	record Frame(byte[] bytes, boolean message) {
+
+		DataWithMediaType data() {
+			return new DataWithMediaType(this.bytes, MediaType.TEXT_EVENT_STREAM);
+		}
+
 	}
 
-	SseConnection(String room, AsyncContext async, ServletOutputStream out, int capacity, Executor executor,
-			TechniqueStats stats) {
+	SseConnection(String room, SseEmitter emitter, int capacity, Executor executor, TechniqueStats stats,
+			Rejections rejections) {
 		this.room = room;
-		this.async = async;
-		this.out = out;
-		this.capacity = capacity;
+		this.emitter = emitter;
 		this.stats = stats;
 		this.mailbox = Mailbox.batching(capacity, executor, this::write, (reason) -> {
 			close();
-			if (reason != Mailbox.CloseReason.CLOSED) {
+			if (reason == Mailbox.CloseReason.OVERFLOW) {
+				// the client fell too far behind: end the stream; it reconnects with
+				// Last-Event-ID and loses nothing still retained
+				rejections.reject("slow_consumer");
 				finish();
 			}
+			// WRITE_FAILED: the container reports the broken stream itself (onError,
+			// then onCompletion); completing it here as well is not allowed
 		});
 	}
 
 	/**
-	 * Writes what is waiting with one write: the same pre-encoded bytes, joined when the
-	 * stream has fallen behind. Never blocks: the output stream is in non-blocking mode;
-	 * when the client's socket cannot take more, the frames wait here (bounded) and
-	 * {@link #onWritePossible()} sends them when the container says it can.
+	 * Sends what is waiting: one pre-encoded frame, or every frame of a stream that fell
+	 * behind as one batch ({@code ResponseBodyEmitter.send(Set)}: several writes, one
+	 * flush).
 	 */
 	private void write(List<Frame> frames) throws IOException {
 		this.writing.lock();
@@ -102,85 +112,41 @@ final class SseConnection implements Subscriber, WriteListener {
 			if (this.finished) {
 				throw new IOException("stream already completed");
 			}
-			if (!this.pending.isEmpty() || !this.out.isReady()) {
-				// the client is not keeping up: hold the frames until it is, within the
-				// mailbox's bound for what waits here and there together
-				this.pending.addAll(frames);
-				if (this.pending.size() + this.mailbox.backlog() > this.capacity) {
-					throw new IOException("the client fell " + this.pending.size() + " events behind");
-				}
-				return;
-			}
-			send(frames);
-		}
-		finally {
-			this.writing.unlock();
-			// on every way out, the early return included: a completion asked for
-			// while this write held the lock is carried out now, never lost
-			if (this.finishing) {
-				finish();
-			}
-		}
-	}
-
-	/** Writes the frames as one array and flushes if the stream stays ready. */
-	private void send(List<Frame> frames) throws IOException {
-		byte[] bytes;
-		int messages = 0;
-		if (frames.size() == 1) {
-			bytes = frames.get(0).bytes();
-			messages = frames.get(0).message() ? 1 : 0;
-		}
-		else {
-			int length = 0;
+			Set<DataWithMediaType> batch = new LinkedHashSet<>(frames.size() * 2);
+			int messages = 0;
+			long bytes = 0;
 			for (Frame frame : frames) {
-				length += frame.bytes().length;
-			}
-			bytes = new byte[length];
-			int offset = 0;
-			for (Frame frame : frames) {
-				System.arraycopy(frame.bytes(), 0, bytes, offset, frame.bytes().length);
-				offset += frame.bytes().length;
+				batch.add(frame.data());
 				messages += frame.message() ? 1 : 0;
+				bytes += frame.bytes().length;
 			}
-		}
-		this.out.write(bytes);
-		if (this.out.isReady()) {
-			this.out.flush();
-		}
-		// else the container writes (and flushes) the rest itself, then calls
-		// onWritePossible
-		this.stats.sent(Technique.SSE, messages, bytes.length);
-	}
-
-	/** The container can take more: sends what waited. Runs on a container thread. */
-	@Override
-	public void onWritePossible() throws IOException {
-		this.writing.lock();
-		try {
-			if (!this.finished && !this.pending.isEmpty() && this.out.isReady()) {
-				List<Frame> frames = new ArrayList<>(this.pending);
-				this.pending.clear();
-				send(frames);
+			this.writeStarted = System.nanoTime();
+			try {
+				this.emitter.send(batch);
 			}
+			catch (IllegalStateException ex) {
+				// the emitter was completed by the container (timeout, client gone)
+				throw new IOException(ex.getMessage(), ex);
+			}
+			finally {
+				this.writeStarted = 0;
+			}
+			this.stats.sent(Technique.SSE, messages, bytes);
 		}
 		finally {
 			this.writing.unlock();
+			// on every way out: a completion asked for while this write was in progress
+			// is carried out now, never lost
 			if (this.finishing) {
 				finish();
 			}
 		}
-	}
-
-	@Override
-	public void onError(Throwable ex) {
-		complete();
 	}
 
 	/**
-	 * Completes the async request, once, never in the middle of a write, and never
-	 * waiting: when a write is in progress (on a delivery or a container thread) the
-	 * writer completes the request as soon as its write returns.
+	 * Completes the stream, once, never in the middle of a write and never waiting for
+	 * one: while a write is in progress the writer completes the stream as soon as its
+	 * write returns.
 	 */
 	void finish() {
 		this.finishing = true;
@@ -188,17 +154,26 @@ final class SseConnection implements Subscriber, WriteListener {
 			try {
 				if (!this.finished) {
 					this.finished = true;
-					this.async.complete();
+					this.emitter.complete();
 				}
 			}
-			catch (IllegalStateException ex) {
-				// the container has already ended the request (the client went away or
-				// the request timed out): nothing is left to complete
+			catch (RuntimeException ex) {
+				// the container has already ended the request (client gone, timeout)
 			}
 			finally {
 				this.writing.unlock();
 			}
 		}
+	}
+
+	/**
+	 * @param now {@link System#nanoTime()}
+	 * @return how long the write in progress has been blocked, in nanoseconds (0 when
+	 * none is)
+	 */
+	long blockedFor(long now) {
+		long started = this.writeStarted;
+		return (started == 0) ? 0 : Math.max(1, now - started);
 	}
 
 	@Override
@@ -215,7 +190,7 @@ final class SseConnection implements Subscriber, WriteListener {
 	}
 
 	void heartbeat() {
-		if (this.mailbox.backlog() == 0) {
+		if (this.mailbox.backlog() == 0 && this.writeStarted == 0) {
 			sendRaw(HEARTBEAT);
 		}
 	}
@@ -225,6 +200,7 @@ final class SseConnection implements Subscriber, WriteListener {
 		this.onClose = onClose;
 		if (this.closed.get()) {
 			subscription.close();
+			onClose.run();
 		}
 	}
 
@@ -232,21 +208,24 @@ final class SseConnection implements Subscriber, WriteListener {
 		return this.closed.get();
 	}
 
-	/** Completes the stream (shutdown). */
+	/** Ends the stream: shutdown, the recovery drill, a stalled write. */
 	void complete() {
 		close();
 		finish();
 	}
 
-	/** Releases everything, once: called on completion, timeout, error or overflow. */
+	/**
+	 * Releases everything, once: on completion, timeout, error, overflow or a stalled
+	 * write. Nothing more is queued for the stream.
+	 */
 	void close() {
 		if (this.closed.compareAndSet(false, true)) {
 			this.mailbox.close();
 			Subscription s = this.subscription;
 			if (s != null) {
 				s.close();
+				this.onClose.run();
 			}
-			this.onClose.run();
 		}
 	}
 

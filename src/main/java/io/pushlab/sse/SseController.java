@@ -1,47 +1,55 @@
 package io.pushlab.sse;
 
 import java.io.IOException;
-import java.util.List;
+import java.time.Duration;
 
+import io.pushlab.config.PushLabProperties;
 import io.pushlab.hub.MessageRules;
-import io.pushlab.technique.Technique;
 import io.pushlab.stats.TechniqueStats;
-import io.pushlab.web.ApiExceptionHandler;
+import io.pushlab.technique.Technique;
 import io.pushlab.web.InvalidInputException;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
+import io.pushlab.web.ServiceUnavailableException;
 
-import org.springframework.http.HttpStatus;
+import org.springframework.http.CacheControl;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * Server-Sent Events: {@code GET /api/rooms/{room}/events}. Replays what the client
  * missed after its {@code Last-Event-ID} (header, or {@code lastEventId} query for manual
- * tests), then streams live messages.
+ * tests), then streams live messages, on an {@link SseEmitter}.
  */
 @RestController
 public class SseController {
 
+	/** The shortest and longest {@code retry} a client may ask for, in milliseconds. */
+	static final long MIN_RETRY = 500;
+
+	static final long MAX_RETRY = 60_000;
+
 	private final SseStreams streams;
+
+	private final PushLabProperties properties;
 
 	private final TechniqueStats stats;
 
-	public SseController(SseStreams streams, TechniqueStats stats) {
+	public SseController(SseStreams streams, PushLabProperties properties, TechniqueStats stats) {
 		this.streams = streams;
+		this.properties = properties;
 		this.stats = stats;
 	}
 
 	// @excerpt sse
 	@GetMapping("/api/rooms/{room}/events")
-	public ResponseEntity<?> events(@PathVariable String room,
+	public ResponseEntity<SseEmitter> events(@PathVariable String room,
 			@RequestHeader(name = "Last-Event-ID", required = false) String lastEventIdHeader,
-			@RequestParam(name = "lastEventId", required = false) String lastEventIdParam, HttpServletRequest request,
-			HttpServletResponse response) throws IOException {
+			@RequestParam(name = "lastEventId", required = false) String lastEventIdParam,
+			@RequestParam(name = "retry", required = false) String retryParam) throws IOException {
 		this.stats.request(Technique.SSE);
 		InvalidInputException.throwIfAny(MessageRules.checkRoom("room", room));
 		long lastEventId = -1;
@@ -51,13 +59,17 @@ public class SseController {
 		else if (lastEventIdParam != null && !lastEventIdParam.isBlank()) {
 			lastEventId = parseId("lastEventId", lastEventIdParam);
 		}
+		Duration retry = (retryParam == null) ? this.properties.sse().retry() : parseRetry(retryParam);
 		if (this.streams.isShuttingDown()) {
-			return ApiExceptionHandler.problem(HttpStatus.SERVICE_UNAVAILABLE,
-					List.of("server: shutting down, reconnect to another instance"));
+			throw new ServiceUnavailableException("server: shutting down, reconnect to another instance");
 		}
-		this.streams.open(room, lastEventId, request, response);
-		// the stream is under way on the async request: nothing for Spring MVC to write
-		return null;
+		// an SseEmitter: its first event is "retry", then the replay after lastEventId,
+		// then live messages, written by the stream's own writer (see SseStreams.open)
+		SseEmitter emitter = this.streams.open(room, lastEventId, retry);
+		return ResponseEntity.ok()
+			.cacheControl(CacheControl.noCache().noTransform())
+			.header("X-Accel-Buffering", "no")
+			.body(emitter);
 	}
 	// @end
 
@@ -72,6 +84,20 @@ public class SseController {
 			// fall through
 		}
 		throw new InvalidInputException(field + ": must be a message id (a whole number, 0 or more)");
+	}
+
+	private static Duration parseRetry(String value) {
+		try {
+			long millis = Long.parseLong(value.trim());
+			if (millis >= MIN_RETRY && millis <= MAX_RETRY) {
+				return Duration.ofMillis(millis);
+			}
+		}
+		catch (NumberFormatException ex) {
+			// fall through
+		}
+		throw new InvalidInputException(
+				"retry: must be a reconnect delay in milliseconds, from " + MIN_RETRY + " to " + MAX_RETRY);
 	}
 
 }

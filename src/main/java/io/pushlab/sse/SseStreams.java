@@ -7,31 +7,32 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
 
 import io.pushlab.config.PushLabProperties;
 import io.pushlab.hub.Broker;
 import io.pushlab.hub.Subscription;
+import io.pushlab.technique.Droppable;
 import io.pushlab.technique.Technique;
+import io.pushlab.stats.Rejections;
 import io.pushlab.stats.TechniqueStats;
-import jakarta.servlet.AsyncContext;
-import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
-import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.http.MediaType;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter.DataWithMediaType;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * The registry of open event streams: opens a stream on the hub (replay after the last
- * event id, then live), sends the heartbeat comment to every idle stream, and completes
- * every stream at shutdown so the server stops at once.
+ * event id, then live), sends the heartbeat comment to every idle stream, ends streams
+ * whose write is stuck and lends the writer pool a thread for each, and completes every
+ * stream at shutdown so the server stops at once.
  */
 @Component
-public class SseStreams implements SmartLifecycle {
+public class SseStreams implements SmartLifecycle, Droppable {
 
 	private final Set<SseConnection> open = ConcurrentHashMap.newKeySet();
 
@@ -45,81 +46,80 @@ public class SseStreams implements SmartLifecycle {
 
 	private final TechniqueStats stats;
 
+	private final Rejections rejections;
+
+	/** Streams closed while their write was in progress, until that write returns. */
+	private final Set<SseConnection> stalled = ConcurrentHashMap.newKeySet();
+
+	/** How often the writes in progress are checked. */
+	static final Duration WATCH_PERIOD = Duration.ofMillis(50);
+
+	/** A write blocked this long gets a thread lent to the pool in its place. */
+	static final Duration COMPENSATE_AFTER = Duration.ofMillis(100);
+
+	/** Most threads lent to the pool in place of blocked writes. */
+	static final int MAX_EXTRA_THREADS = 1024;
+
 	private volatile boolean running;
 
 	private ScheduledFuture<?> heartbeat;
 
+	private ScheduledFuture<?> watchdog;
+
 	public SseStreams(Broker broker, PushLabProperties properties,
-			@Qualifier("deliveryExecutor") ExecutorService executor, TaskScheduler scheduler, TechniqueStats stats) {
+			@Qualifier("deliveryExecutor") ExecutorService executor, TaskScheduler scheduler, TechniqueStats stats,
+			Rejections rejections) {
 		this.broker = broker;
 		this.properties = properties;
 		this.executor = executor;
 		this.scheduler = scheduler;
 		this.stats = stats;
+		this.rejections = rejections;
 	}
 
 	/**
-	 * Opens a stream on the request: answers 200 with the event-stream headers and the
-	 * {@code retry} field at once, puts the request in async mode, then replays and goes
-	 * live. Frames are written to the servlet output stream by the delivery executor.
+	 * Opens a stream: an {@link SseEmitter} whose first event is the {@code retry} field,
+	 * subscribed to the room (replay after the last event id, then live). Until Spring
+	 * MVC has started the async request the emitter keeps what is sent, in order.
 	 * @param room the room
 	 * @param lastEventId replay the retained messages after this id first, or -1 for live
 	 * only
-	 * @param request the request
-	 * @param response its response
-	 * @throws IOException when the client is already gone
+	 * @param retry the reconnect delay to announce
+	 * @return the emitter, to return from the controller
+	 * @throws IOException never in practice: nothing is written before the request is
+	 * async
 	 */
-	void open(String room, long lastEventId, HttpServletRequest request, HttpServletResponse response)
-			throws IOException {
+	SseEmitter open(String room, long lastEventId, Duration retry) throws IOException {
 		PushLabProperties.Sse sse = this.properties.sse();
-		// a room the hub cannot create is refused (429) before the response is committed
+		// a room the hub cannot create is refused (429) before the stream starts
 		this.broker.admit(room);
-		response.setStatus(HttpServletResponse.SC_OK);
-		response.setHeader("Cache-Control", "no-cache, no-transform");
-		response.setHeader("X-Accel-Buffering", "no");
-		response.setContentType("text/event-stream");
-		AsyncContext async = request.startAsync();
-		async.setTimeout(sse.timeout().toMillis());
-		ServletOutputStream out = response.getOutputStream();
-		// the headers and the retry field go out now, on this thread, before any
-		// delivery can write
-		out.write(("retry: " + sse.retry().toMillis() + "\n\n").getBytes(StandardCharsets.US_ASCII));
-		out.flush();
-		SseConnection connection = new SseConnection(room, async, out, this.properties.historySize() + sse.bufferSize(),
-				this.executor, this.stats);
+		// 0: no timeout of its own; the stream lasts until the client leaves
+		SseEmitter emitter = new SseEmitter(sse.timeout().toMillis());
+		SseConnection connection = new SseConnection(room, emitter, this.properties.historySize() + sse.bufferSize(),
+				this.executor, this.stats, this.rejections);
+		// the stream's lifetime is over: end it normally, the browser reconnects with
+		// Last-Event-ID (without this Spring MVC would answer the timeout with an error)
+		emitter.onTimeout(connection::complete);
+		// the client went away (a failed write, a reset): the container ends the request
+		emitter.onError((ex) -> connection.close());
+		// however it ended: leave the room, forget the stream
+		emitter.onCompletion(connection::close);
+		emitter.send(Set
+			.of(new DataWithMediaType(("retry: " + retry.toMillis() + "\n\n").getBytes(StandardCharsets.US_ASCII),
+					MediaType.TEXT_EVENT_STREAM)));
 		this.stats.opened(Technique.SSE);
 		this.open.add(connection);
-		async.addListener(new AsyncListener() {
-
-			@Override
-			public void onComplete(AsyncEvent event) {
-				connection.close();
-			}
-
-			@Override
-			public void onTimeout(AsyncEvent event) {
-				connection.complete();
-			}
-
-			@Override
-			public void onError(AsyncEvent event) {
-				connection.complete();
-			}
-
-			@Override
-			public void onStartAsync(AsyncEvent event) {
-			}
-
-		});
-		// from here on the stream is non-blocking: a client that stops reading costs a
-		// bounded buffer, never a thread
-		out.setWriteListener(connection);
 		Subscription subscription = this.broker.subscribe(room, lastEventId, connection);
 		connection.attach(subscription, () -> {
 			if (this.open.remove(connection)) {
 				this.stats.closed(Technique.SSE);
+				if (connection.blockedFor(System.nanoTime()) > 0) {
+					// its write still holds a thread: keep counting it until it returns
+					this.stalled.add(connection);
+				}
 			}
 		});
+		return emitter;
 	}
 
 	public boolean isShuttingDown() {
@@ -141,16 +141,86 @@ public class SseStreams implements SmartLifecycle {
 		return (int) this.open.stream().filter((connection) -> connection.room().equals(room)).count();
 	}
 
+	@Override
+	public Technique technique() {
+		return Technique.SSE;
+	}
+
+	/**
+	 * Ends every open stream of the room (the recovery drill): each is completed as at
+	 * shutdown, and the browser reconnects with {@code Last-Event-ID}.
+	 * @param room a room
+	 * @return the number of streams ended
+	 */
+	@Override
+	public int drop(String room) {
+		int dropped = 0;
+		for (SseConnection connection : this.open) {
+			if (connection.room().equals(room) && !connection.isClosed()) {
+				connection.complete();
+				dropped++;
+			}
+		}
+		return dropped;
+	}
+
 	void heartbeat() {
 		for (SseConnection connection : this.open) {
 			connection.heartbeat();
 		}
 	}
 
+	/**
+	 * Keeps the writer pool's size at its setting plus one thread per write blocked for
+	 * more than {@link #COMPENSATE_AFTER} (a client that stopped reading), so the other
+	 * streams never wait for a stuck one; and ends each stream whose write has been
+	 * blocked longer than {@code write-timeout}. A blocked thread comes back when the
+	 * container's own write timeout fails its write.
+	 */
+	void watch() {
+		long now = System.nanoTime();
+		long limit = this.properties.sse().writeTimeout().toNanos();
+		long compensate = Math.min(COMPENSATE_AFTER.toNanos(), limit / 2);
+		int blocked = 0;
+		for (SseConnection connection : this.open) {
+			long blockedFor = connection.blockedFor(now);
+			if (blockedFor > compensate) {
+				blocked++;
+			}
+			if (blockedFor > limit && !connection.isClosed()) {
+				this.rejections.reject("slow_consumer");
+				// closing it moves it to the stalled ones until its write returns
+				connection.complete();
+			}
+		}
+		this.stalled.removeIf((connection) -> connection.blockedFor(now) == 0);
+		// closed streams are no longer among the open ones
+		blocked += this.stalled.size();
+		if (this.executor instanceof ThreadPoolExecutor pool) {
+			int threads = this.properties.delivery().threads() + Math.min(blocked, MAX_EXTRA_THREADS);
+			if (threads > pool.getCorePoolSize()) {
+				pool.setMaximumPoolSize(threads);
+				pool.setCorePoolSize(threads);
+			}
+			else if (threads < pool.getCorePoolSize()) {
+				pool.setCorePoolSize(threads);
+				pool.setMaximumPoolSize(threads);
+			}
+		}
+	}
+
+	/**
+	 * @return how many writes are stalled now (each holds a thread lent to the pool)
+	 */
+	int stalledWrites() {
+		return this.stalled.size();
+	}
+
 	@Override
 	public void start() {
-		Duration period = this.properties.sse().heartbeat();
-		this.heartbeat = this.scheduler.scheduleAtFixedRate(this::heartbeat, period);
+		PushLabProperties.Sse sse = this.properties.sse();
+		this.heartbeat = this.scheduler.scheduleAtFixedRate(this::heartbeat, sse.heartbeat());
+		this.watchdog = this.scheduler.scheduleAtFixedRate(this::watch, WATCH_PERIOD);
 		this.running = true;
 	}
 
@@ -159,6 +229,9 @@ public class SseStreams implements SmartLifecycle {
 		this.running = false;
 		if (this.heartbeat != null) {
 			this.heartbeat.cancel(false);
+		}
+		if (this.watchdog != null) {
+			this.watchdog.cancel(false);
 		}
 		for (SseConnection connection : this.open) {
 			connection.complete();

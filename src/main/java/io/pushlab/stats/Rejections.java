@@ -15,8 +15,8 @@ import org.springframework.stereotype.Component;
  * Micrometer counter {@code pushlab.rejected{reason}} and shown under {@code rejected} in
  * {@code /api/stats}. Reasons are a small fixed vocabulary chosen by the code (never
  * client text), e.g. {@code invalid_input}, {@code content_too_large},
- * {@code unsupported_media_type}, {@code lab_busy}, {@code raw_handshake_timeout}.
- * Thread-safe.
+ * {@code unsupported_media_type}, {@code lab_busy}, {@code raw_handshake_timeout},
+ * {@code raw_idle_timeout}, {@code raw_write_timeout}. Thread-safe.
  */
 @Component
 public class Rejections {

@@ -30,6 +30,7 @@ public class StatsController {
 		Map<String, Object> result = new LinkedHashMap<>();
 		result.put("techniques", this.stats.snapshot());
 		result.put("rejected", this.rejections.snapshot());
+		result.put("drops", this.stats.drops());
 		result.put("evicted", this.evictions.snapshot());
 		return result;
 	}

@@ -25,6 +25,8 @@ public class TechniqueStats {
 
 	private final Map<Technique, Counters> counters = new EnumMap<>(Technique.class);
 
+	private final LongAdder drops = new LongAdder();
+
 	public TechniqueStats(MeterRegistry registry) {
 		for (Technique technique : Technique.values()) {
 			Counters c = new Counters();
@@ -47,7 +49,30 @@ public class TechniqueStats {
 				.baseUnit("bytes")
 				.description("Payload bytes sent to clients")
 				.register(registry);
+			FunctionCounter.builder("pushlab.dropped", c.dropped, LongAdder::sum)
+				.tag("technique", tag)
+				.description("Connections ended by the recovery drill (POST /api/rooms/{room}/drop)")
+				.register(registry);
 		}
+		FunctionCounter.builder("pushlab.drops", this.drops, LongAdder::sum)
+			.description("Rooms dropped on this instance by the recovery drill (local or cluster requests)")
+			.register(registry);
+	}
+
+	/**
+	 * Counts one drop of a room (the recovery drill) and the connections it ended.
+	 * @param dropped connections ended, by technique
+	 */
+	public void dropped(Map<Technique, Integer> dropped) {
+		this.drops.increment();
+		dropped.forEach((technique, n) -> this.counters.get(technique).dropped.add(n));
+	}
+
+	/**
+	 * @return rooms dropped on this instance so far
+	 */
+	public long drops() {
+		return this.drops.sum();
 	}
 
 	public void request(Technique technique) {
@@ -87,6 +112,7 @@ public class TechniqueStats {
 			figures.put("requests", c.requests.sum());
 			figures.put("delivered", c.delivered.sum());
 			figures.put("bytes", c.bytes.sum());
+			figures.put("dropped", c.dropped.sum());
 			result.put(technique.key(), figures);
 		});
 		return result;
@@ -101,6 +127,8 @@ public class TechniqueStats {
 		final LongAdder delivered = new LongAdder();
 
 		final LongAdder bytes = new LongAdder();
+
+		final LongAdder dropped = new LongAdder();
 
 	}
 

@@ -103,6 +103,11 @@ public class ApiExceptionHandler {
 		return problem(HttpStatus.NOT_FOUND, List.of(ex.getMessage()));
 	}
 
+	@ExceptionHandler(ServiceUnavailableException.class)
+	ResponseEntity<ProblemDetail> unavailable(ServiceUnavailableException ex) {
+		return problem(HttpStatus.SERVICE_UNAVAILABLE, List.of(ex.getMessage()));
+	}
+
 	@ExceptionHandler(BrokerUnavailableException.class)
 	ResponseEntity<ProblemDetail> unavailable(BrokerUnavailableException ex) {
 		return problem(HttpStatus.SERVICE_UNAVAILABLE, List.of("broker: " + ex.getMessage()));

@@ -8,13 +8,17 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 
 import io.pushlab.config.PushLabProperties;
 import io.pushlab.hub.Presence;
 import io.pushlab.hub.PrivateChannel;
 import io.pushlab.hub.PrivateMessage;
+import io.pushlab.technique.Droppable;
+import io.pushlab.technique.Technique;
 
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
@@ -25,11 +29,16 @@ import org.springframework.web.socket.TextMessage;
  * The chat connections of this instance, indexed by id, user and joined room. It hands
  * the hub's presence changes to the local members of the room and private messages to the
  * local connections of their sender and addressee, each frame encoded once; it pings
- * every connection each {@code ping-interval}, and closes them all (1001) at shutdown.
- * Thread-safe; nothing here blocks.
+ * every connection each {@code ping-interval} (on the control executor), checks a few
+ * times a second that no write has outlasted {@code send-time-limit} and no ping
+ * {@code pong-timeout}, and closes them all (1001) at shutdown. Thread-safe; nothing here
+ * blocks.
  */
 @Component
-public class ChatSessions implements SmartLifecycle {
+public class ChatSessions implements SmartLifecycle, Droppable {
+
+	/** How the recovery drill closes a room's connections (RFC 6455 1012). */
+	static final CloseStatus DROPPED = CloseStatus.SERVICE_RESTARTED.withReason("room dropped (recovery drill)");
 
 	private final ConcurrentMap<String, ChatConnection> byId = new ConcurrentHashMap<>();
 
@@ -52,17 +61,28 @@ public class ChatSessions implements SmartLifecycle {
 
 	private final TaskScheduler scheduler;
 
+	private final Executor control;
+
 	private final Duration pingInterval;
+
+	private final long sendTimeLimitNanos;
+
+	private final long pongTimeoutNanos;
 
 	private volatile boolean running;
 
 	private ScheduledFuture<?> pings;
 
+	private ScheduledFuture<?> checks;
+
 	ChatSessions(Presence presence, PrivateChannel privateChannel, ServerFrames frames, TaskScheduler scheduler,
-			PushLabProperties properties) {
+			@Qualifier(WebSocketConfiguration.CONTROL_EXECUTOR) Executor control, PushLabProperties properties) {
 		this.frames = frames;
 		this.scheduler = scheduler;
+		this.control = control;
 		this.pingInterval = properties.websocket().pingInterval();
+		this.sendTimeLimitNanos = properties.websocket().sendTimeLimit().toNanos();
+		this.pongTimeoutNanos = properties.websocket().pongTimeout().toNanos();
 		presence.addListener(this::presenceChanged);
 		privateChannel.addListener(this::deliverPrivate);
 	}
@@ -212,10 +232,55 @@ public class ChatSessions implements SmartLifecycle {
 		}
 	}
 
+	@Override
+	public Technique technique() {
+		return Technique.WEBSOCKET;
+	}
+
+	/**
+	 * Closes every connection that has joined the room with 1012 (the recovery drill);
+	 * the client reconnects, joins again and gets the room's history.
+	 * @param room a room
+	 * @return the number of connections closed
+	 */
+	@Override
+	public int drop(String room) {
+		Set<ChatConnection> members = this.byRoom.get(room);
+		if (members == null) {
+			return 0;
+		}
+		List<ChatConnection> dropped = List.copyOf(members);
+		for (ChatConnection connection : dropped) {
+			connection.closeQuietly(DROPPED);
+		}
+		return dropped.size();
+	}
+
 	void ping() {
 		for (ChatConnection connection : this.byId.values()) {
 			connection.ping();
 		}
+	}
+
+	/**
+	 * Closes (1008) every connection whose write has been in flight longer than
+	 * {@code send-time-limit}, or whose ping has waited longer than {@code pong-timeout}.
+	 */
+	void check() {
+		for (ChatConnection connection : this.byId.values()) {
+			connection.outbound().check(this.sendTimeLimitNanos, this.pongTimeoutNanos);
+		}
+	}
+
+	/** A quarter of the shortest bound checked, between 50 ms and 1 s. */
+	private Duration checkInterval() {
+		long shortest = this.sendTimeLimitNanos;
+		if (this.pongTimeoutNanos > 0) {
+			shortest = Math.min(shortest, this.pongTimeoutNanos);
+		}
+		long quarter = shortest / 4;
+		return Duration
+			.ofNanos(Math.max(Duration.ofMillis(50).toNanos(), Math.min(Duration.ofSeconds(1).toNanos(), quarter)));
 	}
 
 	private static void index(ConcurrentMap<String, Set<ChatConnection>> index, String key, ChatConnection connection) {
@@ -236,7 +301,8 @@ public class ChatSessions implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		this.pings = this.scheduler.scheduleAtFixedRate(this::ping, this.pingInterval);
+		this.pings = this.scheduler.scheduleAtFixedRate(() -> this.control.execute(this::ping), this.pingInterval);
+		this.checks = this.scheduler.scheduleAtFixedRate(this::check, checkInterval());
 		this.running = true;
 	}
 
@@ -245,6 +311,7 @@ public class ChatSessions implements SmartLifecycle {
 		this.running = false;
 		if (this.pings != null) {
 			this.pings.cancel(false);
+			this.checks.cancel(false);
 		}
 		for (ChatConnection connection : this.byId.values()) {
 			connection.closeQuietly(CloseStatus.GOING_AWAY.withReason("server shutting down"));

@@ -13,17 +13,16 @@ import io.pushlab.hub.Presence;
 import io.pushlab.hub.PrivateChannel;
 import io.pushlab.hub.PrivateMessage;
 import io.pushlab.hub.RoomLimitException;
-import io.pushlab.technique.Technique;
 import io.pushlab.stats.Rejections;
 import io.pushlab.stats.TechniqueStats;
+import io.pushlab.technique.Technique;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.adapter.NativeWebSocketSession;
+import org.springframework.web.socket.PongMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 /**
@@ -33,7 +32,9 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
  * {@link PrivateChannel}. A name is held by its owner while any of the owner's
  * connections is open (another owner is closed with 4009); every refused frame is an
  * {@code error} frame with the client's nonce and leaves the connection open. Frames are
- * handled one at a time per connection; nothing here waits for another client.
+ * handled one at a time per connection, the rate limit checked before a frame is parsed;
+ * each connection writes through its own {@link Outbound} path, so nothing here waits for
+ * another client. A pong proves the peer alive ({@code pong-timeout}).
  */
 @Component
 public class ChatWebSocketHandler extends TextWebSocketHandler {
@@ -44,9 +45,6 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 
 	/** The names cannot be checked (Redis is away): try again later (RFC 6455 1013). */
 	static final CloseStatus UNAVAILABLE = new CloseStatus(1013, "try again later");
-
-	/** Tomcat's per-session limit on how long a blocking write may take. */
-	private static final String TOMCAT_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
 
 	private final Broker broker;
 
@@ -62,20 +60,20 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 
 	private final ServerFrames serverFrames;
 
-	private final ExecutorService executor;
+	private final ExecutorService control;
 
 	private final TechniqueStats stats;
+
+	private final Rejections rejections;
 
 	private final Clock clock;
 
 	private final PushLabProperties.Websocket settings;
 
-	private final Rejections rejections;
-
 	ChatWebSocketHandler(Broker broker, Presence presence, NameRegistry names, PrivateChannel privateChannel,
 			ChatSessions sessions, ClientFrames clientFrames, ServerFrames serverFrames,
-			@Qualifier("websocketDeliveryExecutor") ExecutorService executor, TechniqueStats stats, Clock clock,
-			PushLabProperties properties, Rejections rejections) {
+			@Qualifier(WebSocketConfiguration.CONTROL_EXECUTOR) ExecutorService control, TechniqueStats stats,
+			Rejections rejections, Clock clock, PushLabProperties properties) {
 		this.broker = broker;
 		this.presence = presence;
 		this.names = names;
@@ -83,21 +81,17 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 		this.sessions = sessions;
 		this.clientFrames = clientFrames;
 		this.serverFrames = serverFrames;
-		this.executor = executor;
+		this.control = control;
 		this.stats = stats;
+		this.rejections = rejections;
 		this.clock = clock;
 		this.settings = properties.websocket();
-		this.rejections = rejections;
 	}
 
 	// @excerpt websocket
 	@Override
 	public void afterConnectionEstablished(WebSocketSession session) throws Exception {
 		this.stats.opened(Technique.WEBSOCKET);
-		limitBlockingSends(session);
-		int sendTimeLimit = (int) Math.min(Integer.MAX_VALUE, this.settings.sendTimeLimit().toMillis());
-		ConcurrentWebSocketSessionDecorator decorated = new ConcurrentWebSocketSessionDecorator(session, sendTimeLimit,
-				this.settings.sendBufferSize());
 		String user = (String) session.getAttributes().get(ChatHandshakeInterceptor.USER);
 		String owner = (String) session.getAttributes().get(ChatHandshakeInterceptor.OWNER);
 		boolean claimed;
@@ -105,28 +99,22 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 			claimed = this.names.claim(user, owner);
 		}
 		catch (BrokerUnavailableException ex) {
-			decorated.close(UNAVAILABLE);
+			session.close(UNAVAILABLE);
 			return;
 		}
 		if (!claimed) {
-			decorated.close(NAME_IN_USE);
+			session.close(NAME_IN_USE);
 			return;
 		}
-		ChatConnection connection = new ChatConnection(user, owner, decorated, this.executor,
-				new TokenBucket(this.settings.maxMessagesPerSecond(), System::nanoTime), this.stats);
+		// one bounded queue and one non-blocking writer per connection
+		Outbound outbound = new Outbound(ContainerSink.of(session, this.control, this.rejections),
+				(messages, bytes) -> this.stats.sent(Technique.WEBSOCKET, messages, bytes),
+				this.settings.sendBufferSize(), Math.max(64, this.settings.sendBufferSize() / 32), System::nanoTime);
+		ChatConnection connection = new ChatConnection(session.getId(), user, owner, outbound,
+				new TokenBucket(this.settings.maxMessagesPerSecond(), System::nanoTime));
 		this.sessions.add(connection);
 	}
 	// @end
-
-	/** A write blocked on a client that stops reading fails after send-time-limit. */
-	private void limitBlockingSends(WebSocketSession session) {
-		if (session instanceof NativeWebSocketSession nativeSession) {
-			jakarta.websocket.Session container = nativeSession.getNativeSession(jakarta.websocket.Session.class);
-			if (container != null) {
-				container.getUserProperties().put(TOMCAT_SEND_TIMEOUT, this.settings.sendTimeLimit().toMillis());
-			}
-		}
-	}
 
 	// @excerpt websocket
 	@Override
@@ -139,24 +127,18 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 			connection.closeQuietly(TOO_BIG);
 			return;
 		}
-		ClientFrame frame = null;
-		FrameException refused = null;
-		try {
-			frame = this.clientFrames.parse(message.getPayload());
-		}
-		catch (FrameException ex) {
-			refused = ex;
-		}
+		// the rate first: a frame over the limit costs no parsing
 		if (!connection.rateLimit().tryAcquire()) {
-			String nonce = (frame != null) ? frame.nonce() : refused.nonce();
-			sendError(connection, ErrorCode.RATE_LIMITED, "frame: more than " + this.settings.maxMessagesPerSecond()
-					+ " frames a second (bursts up to twice that); this one was dropped", nonce);
+			this.rejections.reject("websocket_rate_limited");
+			sendError(connection, ErrorCode.RATE_LIMITED,
+					"frame: more than " + this.settings.maxMessagesPerSecond()
+							+ " frames a second (bursts up to twice that); this one was dropped",
+					ClientFrames.scanNonce(message.getPayload()));
 			return;
 		}
+		ClientFrame frame = null;
 		try {
-			if (refused != null) {
-				throw refused;
-			}
+			frame = this.clientFrames.parse(message.getPayload());
 			handle(connection, frame);
 		}
 		catch (FrameException ex) {
@@ -171,6 +153,15 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 		}
 	}
 	// @end
+
+	/** A pong (the answer to the server's pings) proves the peer alive. */
+	@Override
+	protected void handlePongMessage(WebSocketSession session, PongMessage message) {
+		ChatConnection connection = this.sessions.get(session.getId());
+		if (connection != null) {
+			connection.outbound().pong();
+		}
+	}
 
 	private void handle(ChatConnection connection, ClientFrame frame) {
 		if (frame instanceof ClientFrame.Join join) {

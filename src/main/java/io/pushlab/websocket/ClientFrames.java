@@ -58,6 +58,50 @@ final class ClientFrames {
 		};
 	}
 
+	/**
+	 * Finds a frame's nonce without parsing it, for a frame that will not be parsed (over
+	 * the rate limit): the first {@code "nonce"} key followed by a plain string value (no
+	 * escapes) of at most 64 characters. Linear in the frame's length, no allocation but
+	 * the nonce.
+	 * @param payload the text of a frame
+	 * @return the nonce, or null when there is no such plain one
+	 */
+	static String scanNonce(String payload) {
+		int key = payload.indexOf("\"nonce\"");
+		if (key < 0) {
+			return null;
+		}
+		int i = skipSpaces(payload, key + 7);
+		if (i >= payload.length() || payload.charAt(i) != ':') {
+			return null;
+		}
+		i = skipSpaces(payload, i + 1);
+		if (i >= payload.length() || payload.charAt(i) != '"') {
+			return null;
+		}
+		int start = i + 1;
+		int limit = Math.min(payload.length(), start + MessageRules.MAX_NONCE_LENGTH + 1);
+		for (int j = start; j < limit; j++) {
+			char c = payload.charAt(j);
+			if (c == '"') {
+				return payload.substring(start, j);
+			}
+			if (c == '\\' || c < 0x20) {
+				return null;
+			}
+		}
+		return null;
+	}
+
+	private static int skipSpaces(String text, int from) {
+		int i = from;
+		while (i < text.length() && (text.charAt(i) == ' ' || text.charAt(i) == '\t' || text.charAt(i) == '\n'
+				|| text.charAt(i) == '\r')) {
+			i++;
+		}
+		return i;
+	}
+
 	private static String nonce(JsonNode node) {
 		JsonNode value = node.get("nonce");
 		if (value == null || value.isNull()) {

@@ -1,5 +1,11 @@
 package io.pushlab.websocket;
 
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
 import io.pushlab.config.PushLabProperties;
 
 import org.springframework.context.annotation.Bean;
@@ -13,11 +19,16 @@ import org.springframework.web.socket.server.standard.ServletServerContainerFact
  * Maps the chat handler to {@code /ws/chat} behind the handshake interceptor and the
  * {@code pushlab.websocket.allowed-origins} check (same origin when empty), and sizes the
  * container's message buffers to {@code max-message-bytes}, so a larger message is closed
- * with 1009 by the container itself.
+ * with 1009 by the container itself. Connections write without blocking (each through its
+ * own {@link Outbound}); only control frames (pings, close frames) may wait, briefly, on
+ * the two threads of the control executor.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocket
 public class WebSocketConfiguration implements WebSocketConfigurer {
+
+	/** The name of the executor that sends pings and closes connections. */
+	static final String CONTROL_EXECUTOR = "websocketControlExecutor";
 
 	private final ChatWebSocketHandler handler;
 
@@ -37,6 +48,25 @@ public class WebSocketConfiguration implements WebSocketConfigurer {
 		registry.addHandler(this.handler, "/ws/chat")
 			.addInterceptors(this.interceptor)
 			.setAllowedOriginPatterns(this.settings.allowedOrigins().toArray(String[]::new));
+	}
+
+	/**
+	 * Sends pings and closes connections: the only WebSocket writes that may block, each
+	 * for at most {@link ContainerSink#CONTROL_SEND_TIMEOUT} (Tomcat's 50 ms for a close
+	 * other than 1000), on two threads that never carry messages.
+	 * @return the executor
+	 */
+	@Bean(name = CONTROL_EXECUTOR, destroyMethod = "shutdown")
+	static ExecutorService websocketControlExecutor() {
+		AtomicInteger count = new AtomicInteger();
+		ThreadPoolExecutor executor = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+				(runnable) -> {
+					Thread thread = new Thread(runnable, "pushlab-ws-control-" + count.incrementAndGet());
+					thread.setDaemon(true);
+					return thread;
+				});
+		executor.allowCoreThreadTimeOut(true);
+		return executor;
 	}
 
 	@Bean

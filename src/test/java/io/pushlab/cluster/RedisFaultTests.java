@@ -1,9 +1,22 @@
 package io.pushlab.cluster;
 
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+
+import io.pushlab.hub.NameRegistry;
+import io.pushlab.hub.Presence;
 
 import io.pushlab.support.Api;
 import io.pushlab.support.Instance;
@@ -13,6 +26,7 @@ import io.pushlab.support.SseClient.Event;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.awaitility.core.ConditionTimeoutException;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,7 +35,11 @@ import static org.awaitility.Awaitility.await;
 /**
  * Redis goes away under two running instances, then comes back: publishing answers 503
  * meanwhile, open streams stay open, health says so, and everything resumes without
- * restarting anything. An instance that restarts rejoins by itself.
+ * restarting anything. An instance that restarts rejoins by itself. A presence join that
+ * failed during an outage lands when Redis is back; after an outage longer than
+ * {@code instance-ttl}, or a Redis that lost its data, every instance restores its
+ * presence and names; a Redis that stops answering delays no SSE heartbeat; and a full
+ * fan-out queue loses no message. Each test runs its own {@code redis-server}.
  */
 class RedisFaultTests {
 
@@ -36,13 +54,18 @@ class RedisFaultTests {
 	Instance b;
 
 	@BeforeEach
-	void startCluster() {
+	void startRedis() {
 		this.redis = RedisServer.start();
 		this.prefix = "pushlab-fault-" + UUID.randomUUID() + ":";
-		this.a = Instance.start(this.redis.port(), this.prefix, "--pushlab.sse.heartbeat=300ms",
-				"--pushlab.redis.sync-interval=200ms");
-		this.b = Instance.start(this.redis.port(), this.prefix, "--pushlab.sse.heartbeat=300ms",
-				"--pushlab.redis.sync-interval=200ms");
+	}
+
+	/** Starts A and B on the test's Redis, with fast heartbeats and syncs. */
+	private void startCluster(String... extra) {
+		List<String> args = new ArrayList<>(
+				List.of("--pushlab.sse.heartbeat=300ms", "--pushlab.redis.sync-interval=200ms"));
+		args.addAll(List.of(extra));
+		this.a = Instance.start(this.redis.port(), this.prefix, args.toArray(String[]::new));
+		this.b = Instance.start(this.redis.port(), this.prefix, args.toArray(String[]::new));
 	}
 
 	@AfterEach
@@ -65,6 +88,7 @@ class RedisFaultTests {
 
 	@Test
 	void whileRedisIsDownPublishingAnswers503AndEverythingResumesWhenItIsBack() throws Exception {
+		startCluster();
 		String room = "fault-resume";
 		try (SseClient onB = SseClient.connect(this.b.api().uri("/api/rooms/" + room + "/events"), null)) {
 			assertThat(this.a.api().publish(room, "alice", "before").get("id").asLong()).isEqualTo(1);
@@ -118,6 +142,7 @@ class RedisFaultTests {
 
 	@Test
 	void anInstanceThatRestartsRejoinsWithoutManualSteps() throws Exception {
+		startCluster();
 		String room = "fault-rejoin";
 		this.a.api().publish(room, "alice", "one");
 		this.b.close();
@@ -130,6 +155,306 @@ class RedisFaultTests {
 			assertThat(onB.nextMessages(1, WAIT)).extracting(Event::id).containsExactly("3");
 		}
 		assertThat(this.b.api().publish(room, "bob", "four").get("id").asLong()).isEqualTo(4);
+	}
+
+	@Test
+	void aPresenceJoinThatFailedDuringAnOutageIsRetriedUntilItLands() {
+		startCluster();
+		String room = "fault-join";
+		List<List<String>> heardOnB = new CopyOnWriteArrayList<>();
+		this.b.bean(Presence.class).addListener((changed, users) -> {
+			if (room.equals(changed)) {
+				heardOnB.add(users);
+			}
+		});
+		ClusterInstance instanceA = this.a.bean(ClusterInstance.class);
+
+		this.redis.stop();
+		this.a.bean(Presence.class).join(room, "carol", "carol-connection");
+		assertThat(instanceA.pendingRetries()).isPositive();
+		// the app keeps answering meanwhile, from memory
+		assertThat(this.a.api().get("/api/stats").statusCode()).isEqualTo(200);
+		assertThat(this.a.bean(RedisPresence.class).localMembers(room)).containsExactly("carol");
+
+		this.redis.restart();
+		await().atMost(WAIT).until(() -> this.b.bean(Presence.class).members(room).equals(List.of("carol")));
+		await().atMost(WAIT).until(() -> heardOnB.contains(List.of("carol")));
+		await().atMost(WAIT).until(() -> instanceA.pendingRetries() == 0);
+		assertThat(this.a.bean(Presence.class).members(room)).containsExactly("carol");
+
+		// a leave that failed during an outage lands the same way
+		this.redis.stop();
+		this.a.bean(Presence.class).leave(room, "carol", "carol-connection");
+		this.redis.restart();
+		await().atMost(WAIT).until(() -> this.b.bean(Presence.class).members(room).isEmpty());
+		await().atMost(WAIT).until(() -> heardOnB.get(heardOnB.size() - 1).isEmpty());
+	}
+
+	@Test
+	void afterALongOutageAndAfterRedisLostItsDataEveryInstanceRestoresItsPresenceAndNames() throws Exception {
+		startCluster("--pushlab.redis.instance-ttl=1500ms");
+		String room = "fault-lapse";
+		try (Chat alice = Chat.connect(this.a, "alice"); Chat bob = Chat.connect(this.b, "bob")) {
+			alice.join(room);
+			bob.join(room);
+			alice.awaitPresence(room, "alice", "bob");
+			bob.awaitPresence(room, "alice", "bob");
+
+			// 1. Redis is away longer than instance-ttl: both instances expire, and the
+			// first to beat again reaps the other's members
+			this.redis.stop();
+			await().pollDelay(Duration.ofSeconds(3)).atMost(WAIT).until(() -> true);
+			assertThat(this.a.api().get("/api/stats").statusCode()).isEqualTo(200);
+			this.redis.restart();
+			awaitRestored(room, alice, bob);
+			long id = chatReachesBothInstances(room, alice, bob, "after the long outage");
+
+			// 2. Redis comes back empty: presence, names and instances are gone
+			this.redis.restartEmpty();
+			awaitRestored(room, alice, bob);
+			await().atMost(WAIT)
+				.until(() -> this.b.bean(NameRegistry.class).isClaimed("alice")
+						&& this.a.bean(NameRegistry.class).isClaimed("bob"));
+			// another session cannot take a name whose owner is still connected
+			try (Chat impostor = Chat.connect(this.b, "alice")) {
+				assertThat(impostor.awaitClose()).isEqualTo(4009);
+			}
+			// ids go on from where they were, and messages reach every instance again
+			assertThat(chatReachesBothInstances(room, alice, bob, "after the empty restart")).isGreaterThan(id);
+			assertThat(alice.isClosed()).isFalse();
+			assertThat(bob.isClosed()).isFalse();
+		}
+	}
+
+	private void awaitRestored(String room, Chat alice, Chat bob) {
+		for (Instance instance : List.of(this.a, this.b)) {
+			await().atMost(WAIT)
+				.untilAsserted(
+						() -> assertThat(instance.bean(Presence.class).members(room)).containsExactly("alice", "bob"));
+			// no thread is stuck: the heartbeat goes on and the fan-out queue drains
+			long beat = instance.bean(ClusterInstance.class).lastBeat();
+			await().atMost(WAIT).until(() -> instance.bean(ClusterInstance.class).lastBeat() != beat);
+			await().atMost(WAIT).until(() -> instance.bean(FanOut.class).queued() == 0);
+		}
+		alice.awaitPresence(room, "alice", "bob");
+		bob.awaitPresence(room, "alice", "bob");
+	}
+
+	/** Alice chats on A, Bob publishes on B; each reaches both. Returns the last id. */
+	private long chatReachesBothInstances(String room, Chat alice, Chat bob, String text) {
+		await().atMost(WAIT).until(() -> {
+			String nonce = UUID.randomUUID().toString();
+			alice.chat(room, text, nonce);
+			return alice.hasReply("chat", nonce) || alice.awaitReply("chat", nonce, Duration.ofSeconds(1)) != null;
+		});
+		JsonNode published = this.b.api().publish(room, "bob", text + " from B");
+		long id = published.get("id").asLong();
+		for (Chat chat : List.of(alice, bob)) {
+			await().atMost(WAIT).until(() -> chat.frames("chat").stream().anyMatch((f) -> f.get("id").asLong() == id));
+		}
+		return id;
+	}
+
+	@Test
+	void aRedisThatStopsAnsweringDelaysNoSseHeartbeat() throws Exception {
+		// beats every 200 ms, and a command waits up to 4 s for Redis
+		startCluster("--pushlab.redis.instance-ttl=600ms", "--spring.data.redis.timeout=4s");
+		String room = "fault-slow";
+		try (SseClient onA = SseClient.connect(this.a.api().uri("/api/rooms/" + room + "/events"), null)) {
+			assertThat(onA.next(WAIT).retry()).isNotNull();
+			ClusterInstance instanceA = this.a.bean(ClusterInstance.class);
+			assertThat(this.redis.command("CLIENT", "PAUSE", "5000", "ALL")).isEqualTo("+OK");
+			long pausedAt = System.nanoTime();
+			long last = pausedAt;
+			long longestGap = 0;
+			int heartbeats = 0;
+			while (System.nanoTime() - pausedAt < Duration.ofMillis(4500).toNanos()) {
+				Event event = onA.next(Duration.ofSeconds(6));
+				assertThat(event).isNotNull();
+				long now = System.nanoTime();
+				longestGap = Math.max(longestGap, now - last);
+				last = now;
+				heartbeats++;
+			}
+			// the keep-alive comes every 300 ms: the heartbeat blocked on Redis is not in
+			// its way (it was on Spring's one scheduler thread, and held it for 4 s)
+			assertThat(Duration.ofNanos(longestGap)).isLessThan(Duration.ofMillis(1500));
+			assertThat(heartbeats).isGreaterThanOrEqualTo(5);
+			assertThat(this.a.api().get("/api/stats").statusCode()).isEqualTo(200);
+			// and when Redis answers again, the heartbeat goes on and messages flow
+			long beat = instanceA.lastBeat();
+			await().atMost(WAIT).until(() -> instanceA.lastBeat() != beat);
+			JsonNode published = this.b.api().publish(room, "bob", "after the pause");
+			List<Event> delivered = onA.nextMessages(1, WAIT);
+			assertThat(delivered).hasSize(1);
+			assertThat(Api.parse(delivered.get(0).data())).isEqualTo(published);
+		}
+	}
+
+	@Test
+	void whenTheFanOutQueueIsFullMessagesAreCountedAndReadBackFromTheLog() throws Exception {
+		this.a = Instance.start(this.redis.port(), this.prefix, "--pushlab.redis.fanout-capacity=2",
+				"--pushlab.redis.sync-interval=200ms");
+		String room = "fault-fanout";
+		CountDownLatch blocked = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		// a listener that holds the fan-out thread, as a slow hand-off would
+		this.a.bean(Presence.class).addListener((changed, users) -> {
+			if ("fault-fanout-hold".equals(changed)) {
+				blocked.countDown();
+				try {
+					release.await(60, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+		});
+		FanOut fanout = this.a.bean(FanOut.class);
+		try (SseClient onA = SseClient.connect(this.a.api().uri("/api/rooms/" + room + "/events"), "0")) {
+			assertThat(onA.next(WAIT).retry()).isNotNull();
+			this.a.bean(Presence.class).join("fault-fanout-hold", "zed", "zed-connection");
+			assertThat(blocked.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+			for (int i = 1; i <= 20; i++) {
+				assertThat(this.a.api().publish(room, "alice", "m" + i).get("id").asLong()).isEqualTo(i);
+			}
+			await().atMost(WAIT).until(() -> fanout.dropped("messages") > 0);
+			assertThat(fanout.queued()).isLessThanOrEqualTo(2);
+			release.countDown();
+			List<Event> delivered = onA.nextMessages(20, WAIT);
+			assertThat(delivered).extracting(Event::id)
+				.containsExactlyElementsOf(IntStream.rangeClosed(1, 20).mapToObj(Integer::toString).toList());
+			assertThat(onA.nextMessages(1, Duration.ofMillis(500))).isEmpty();
+			await().atMost(WAIT).until(() -> fanout.queued() == 0);
+		}
+		finally {
+			release.countDown();
+		}
+	}
+
+	/**
+	 * A chat client on {@code java.net.http.WebSocket}, with a session of its own (no
+	 * cookie), that keeps every frame it receives.
+	 */
+	static final class Chat implements WebSocket.Listener, AutoCloseable {
+
+		private final List<JsonNode> frames = new CopyOnWriteArrayList<>();
+
+		private final StringBuilder partial = new StringBuilder();
+
+		private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+
+		private volatile WebSocket socket;
+
+		static Chat connect(Instance instance, String user) {
+			Chat chat = new Chat();
+			HttpClient.newHttpClient()
+				.newWebSocketBuilder()
+				.connectTimeout(WAIT)
+				.buildAsync(URI.create("ws://localhost:" + instance.port() + "/ws/chat?user=" + user), chat)
+				.join();
+			return chat;
+		}
+
+		@Override
+		public void onOpen(WebSocket webSocket) {
+			this.socket = webSocket;
+			webSocket.request(1);
+		}
+
+		@Override
+		public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+			this.partial.append(data);
+			if (last) {
+				this.frames.add(Api.parse(this.partial.toString()));
+				this.partial.setLength(0);
+			}
+			webSocket.request(1);
+			return null;
+		}
+
+		@Override
+		public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+			this.closed.complete(statusCode);
+			return null;
+		}
+
+		@Override
+		public void onError(WebSocket webSocket, Throwable error) {
+			this.closed.complete(-1);
+		}
+
+		void send(String json) {
+			this.socket.sendText(json, true).join();
+		}
+
+		void join(String room) {
+			send("{\"type\":\"join\",\"room\":\"" + room + "\"}");
+		}
+
+		void chat(String room, String text, String nonce) {
+			send("{\"type\":\"chat\",\"room\":\"" + room + "\",\"text\":\"" + text + "\",\"nonce\":\"" + nonce + "\"}");
+		}
+
+		List<JsonNode> frames(String type) {
+			return this.frames.stream().filter((frame) -> type.equals(frame.path("type").asString())).toList();
+		}
+
+		boolean hasReply(String type, String nonce) {
+			return frames(type).stream().anyMatch((frame) -> nonce.equals(frame.path("nonce").asString(null)));
+		}
+
+		/**
+		 * @return the reply, or null when none came in time
+		 */
+		JsonNode awaitReply(String type, String nonce, Duration timeout) {
+			try {
+				await().atMost(timeout).until(() -> hasReply(type, nonce));
+			}
+			catch (ConditionTimeoutException ex) {
+				return null;
+			}
+			return frames(type).stream()
+				.filter((frame) -> nonce.equals(frame.path("nonce").asString(null)))
+				.findFirst()
+				.orElse(null);
+		}
+
+		/**
+		 * Waits until the newest presence frame of the room lists exactly these users.
+		 */
+		void awaitPresence(String room, String... users) {
+			await().atMost(WAIT).until(() -> {
+				List<JsonNode> presence = frames("presence").stream()
+					.filter((frame) -> room.equals(frame.path("room").asString()))
+					.toList();
+				if (presence.isEmpty()) {
+					return false;
+				}
+				List<String> listed = presence.get(presence.size() - 1)
+					.path("users")
+					.valueStream()
+					.map(JsonNode::asString)
+					.toList();
+				return listed.equals(List.of(users));
+			});
+		}
+
+		int awaitClose() {
+			return this.closed.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+		}
+
+		boolean isClosed() {
+			return this.closed.isDone();
+		}
+
+		@Override
+		public void close() {
+			if (this.socket != null && !this.socket.isOutputClosed()) {
+				this.socket.abort();
+			}
+		}
+
 	}
 
 }

@@ -5,7 +5,9 @@ import java.util.Map;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pushlab.config.PushLabProperties;
+import io.pushlab.stats.Rejections;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -58,7 +60,8 @@ class RawWebSocketLifecycleTests {
 				Map.of("pushlab.raw-websocket.port", String.valueOf(port), "pushlab.raw-websocket.max-message-bytes",
 						"1024", "pushlab.raw-websocket.max-connections", "4", "pushlab.raw-websocket.max-header-bytes",
 						"1024", "pushlab.raw-websocket.bind-address", "127.0.0.1"));
-		return new RawWebSocketLifecycle(properties, JsonMapper.builder().build());
+		return new RawWebSocketLifecycle(properties, JsonMapper.builder().build(),
+				new Rejections(new SimpleMeterRegistry()));
 	}
 
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import tools.jackson.databind.JsonNode;
 import io.pushlab.support.Api;
 import io.pushlab.support.SseClient;
 import io.pushlab.support.SseClient.Event;
@@ -20,15 +21,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * More clients that stop reading than there are delivery threads: none of them may hold a
- * thread (the streams are non-blocking), so a healthy client still gets everything at
- * once, and the stuck ones are dropped. With blocking writes each stuck stream held a
- * delivery thread until the container's write timeout and the healthy client waited.
+ * Many more clients that stop reading than there are writer threads (32 against 2): each
+ * stuck stream's write blocks, the pool gets a thread in its place within a tenth of a
+ * second, and the stream is ended after {@code write-timeout}. Every healthy client gets
+ * every message in order, and each stuck stream is counted once in {@code /api/stats} as
+ * a {@code slow_consumer} refusal.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "pushlab.delivery.threads=2", "pushlab.sse.buffer-size=100", "pushlab.max-text-length=8000" })
 @ActiveProfiles("test")
 class SseStuckClientsTests {
+
+	static final int STUCK = 32;
+
+	static final int HEALTHY = 20;
+
+	static final int MESSAGES = 1500;
 
 	@LocalServerPort
 	int port;
@@ -37,32 +45,49 @@ class SseStuckClientsTests {
 	SseStreams streams;
 
 	@Test
-	void clientsThatStopReadingHoldNoThreadAndDelayNobody() throws Exception {
+	void clientsThatStopReadingDelayNobodyAndAreDroppedAndCounted() throws Exception {
 		Api api = new Api(this.port);
 		String room = "sse-many-stuck";
+		long slowBefore = slowConsumers(api);
 		List<Socket> stuck = new ArrayList<>();
-		try (SseClient healthy = SseClient.connect(api.uri("/api/rooms/" + room + "/events"), null)) {
-			for (int i = 0; i < 8; i++) {
+		List<SseClient> healthy = new ArrayList<>();
+		try {
+			for (int i = 0; i < HEALTHY; i++) {
+				healthy.add(SseClient.connect(api.uri("/api/rooms/" + room + "/events"), null));
+			}
+			for (int i = 0; i < STUCK; i++) {
 				stuck.add(RawSse.open(this.port, room));
 			}
-			await().atMost(Duration.ofSeconds(10)).until(() -> this.streams.size(room) == 9);
-			// about 12 MB per stream: far more than a stuck client's socket buffers hold
+			await().atMost(Duration.ofSeconds(20)).until(() -> this.streams.size(room) == HEALTHY + STUCK);
+			// 6 MB per stream: far more than a stuck client's socket buffers hold
 			String text = "x".repeat(4000);
-			for (int i = 1; i <= 3000; i++) {
+			for (int i = 1; i <= MESSAGES; i++) {
 				api.publish(room, "alice", text);
 			}
-			// blocking writers would wait out the write timeout (20 s) for each stuck
-			// stream
-			List<Event> received = healthy.nextMessages(3000, Duration.ofSeconds(30));
-			assertThat(received).hasSize(3000);
-			assertThat(received.get(2999).id()).isEqualTo("3000");
-			await().atMost(Duration.ofSeconds(15)).until(() -> this.streams.size(room) == 1);
+			for (SseClient client : healthy) {
+				List<Event> received = client.nextMessages(MESSAGES, Duration.ofSeconds(60));
+				assertThat(received).hasSize(MESSAGES);
+				for (int i = 0; i < MESSAGES; i++) {
+					assertThat(received.get(i).id()).isEqualTo(String.valueOf(i + 1));
+				}
+				assertThat(client.ended()).isFalse();
+			}
+			await().atMost(Duration.ofSeconds(30)).until(() -> this.streams.size(room) == HEALTHY);
+			assertThat(slowConsumers(api) - slowBefore).isEqualTo(STUCK);
 		}
 		finally {
 			for (Socket socket : stuck) {
 				socket.close();
 			}
+			for (SseClient client : healthy) {
+				client.close();
+			}
 		}
+	}
+
+	private static long slowConsumers(Api api) {
+		JsonNode rejected = api.getJson("/api/stats").get("rejected");
+		return rejected.has("slow_consumer") ? rejected.get("slow_consumer").asLong() : 0;
 	}
 
 }

@@ -94,6 +94,24 @@ public final class RedisServer implements AutoCloseable {
 	}
 
 	/**
+	 * Starts the server again, on the same port, without its data: a Redis that lost
+	 * everything (no persistence, a failover to an empty replica).
+	 */
+	public synchronized void restartEmpty() {
+		stop();
+		try (Stream<Path> files = Files.walk(this.dir)) {
+			files.sorted(Comparator.reverseOrder())
+				.filter((file) -> !file.equals(this.dir) && !file.getFileName().toString().equals("redis.log"))
+				.map(Path::toFile)
+				.forEach(File::delete);
+			startProcess();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
 	 * Sends one command (as an inline command) and returns the first line of the reply.
 	 * @param words the command and its arguments (no spaces inside)
 	 * @return the reply's first line, e.g. {@code +OK}

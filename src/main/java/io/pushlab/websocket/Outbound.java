@@ -1,0 +1,320 @@
+package io.pushlab.websocket;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+
+/**
+ * The one outbound path of one connection: one bounded queue, one writer, one close
+ * reason. {@link #send} never blocks: a frame is queued, and the writer has at most one
+ * non-blocking write in flight; the next frame goes when the {@link Sink} reports the
+ * last one done (on whatever thread it reports on, or at once when the write completed
+ * inline). So a client that stops reading holds no thread at all: its frames wait in its
+ * own queue, and it is closed with 1008 when the queue reaches {@code maxBytes} or
+ * {@code maxFrames}, or when a write has been in flight longer than the send time limit
+ * ({@link #check}). The first close reason wins and is the only one; the close itself is
+ * handed to the sink (which does it off the caller's thread). Thread-safe.
+ */
+final class Outbound {
+
+	static final CloseStatus TOO_SLOW = CloseStatus.POLICY_VIOLATION.withReason("too slow: send buffer full");
+
+	static final CloseStatus SEND_TIMEOUT = CloseStatus.POLICY_VIOLATION.withReason("too slow: send timed out");
+
+	static final CloseStatus WRITE_FAILED = CloseStatus.POLICY_VIOLATION.withReason("too slow: send failed");
+
+	static final CloseStatus NO_PONG = CloseStatus.POLICY_VIOLATION.withReason("no pong");
+
+	/** Where the frames go: the container's connection. */
+	interface Sink {
+
+		/**
+		 * Starts writing a text frame without blocking, and reports the end once through
+		 * {@code done} (possibly before returning).
+		 * @param frame the frame
+		 * @param done told once: null when written, else why not
+		 */
+		void write(TextMessage frame, Done done);
+
+		/**
+		 * Sends a ping; called only while nothing else is written. May block, briefly.
+		 */
+		void ping();
+
+		/**
+		 * Closes the connection with this status, off the caller's thread.
+		 * @param status the status
+		 */
+		void close(CloseStatus status);
+
+	}
+
+	/** The end of one write. */
+	@FunctionalInterface
+	interface Done {
+
+		/**
+		 * @param failure null when the frame was written
+		 */
+		void done(Throwable failure);
+
+	}
+
+	/** What the writer counts as delivered. */
+	@FunctionalInterface
+	interface Sent {
+
+		void sent(int messages, int bytes);
+
+	}
+
+	/** A queued frame and the messages it carries. */
+	private record Frame(TextMessage message, int messages, int bytes) {
+	}
+
+	/** No write in flight. */
+	private static final int IDLE = 0;
+
+	/** A write was started and has not reported yet. */
+	private static final int STARTED = 1;
+
+	/** The write reported while {@link #sink}'s write call had not returned. */
+	private static final int DONE_INLINE = 2;
+
+	/** The write call returned first: the report continues the writer itself. */
+	private static final int PENDING = 3;
+
+	private final Sink sink;
+
+	private final Sent sent;
+
+	private final int maxBytes;
+
+	private final int maxFrames;
+
+	private final LongSupplier nanoTime;
+
+	/** Guarded by this object's monitor, as are the fields up to {@link #closeReason}. */
+	private final ArrayDeque<Frame> queue = new ArrayDeque<>();
+
+	private long queuedBytes;
+
+	/** True while the writer is busy (a write in flight, or a ping). */
+	private boolean writing;
+
+	private CloseStatus closeReason;
+
+	/** The current write's hand-over between its caller and its report. */
+	private final AtomicInteger phase = new AtomicInteger(IDLE);
+
+	/** When the write in flight started ({@link #nanoTime}), or 0 when none is. */
+	private volatile long writeStartedAt;
+
+	/** When the unanswered ping was sent, or 0 when every ping was answered. */
+	private volatile long pingSentAt;
+
+	/**
+	 * @param sink where frames go
+	 * @param sent told what each written frame delivered
+	 * @param maxBytes most payload bytes queued
+	 * @param maxFrames most frames queued
+	 * @param nanoTime the clock
+	 */
+	Outbound(Sink sink, Sent sent, int maxBytes, int maxFrames, LongSupplier nanoTime) {
+		this.sink = sink;
+		this.sent = sent;
+		this.maxBytes = maxBytes;
+		this.maxFrames = maxFrames;
+		this.nanoTime = nanoTime;
+	}
+
+	/**
+	 * Queues a frame; never blocks and never writes to a slow connection in the caller's
+	 * time.
+	 * @param message the frame (shared, never modified)
+	 * @param messages how many messages it delivers, for the statistics
+	 * @return false when the connection is closed, or has just been closed as too slow
+	 */
+	boolean send(TextMessage message, int messages) {
+		Frame frame = new Frame(message, messages, message.getPayloadLength());
+		Frame first;
+		synchronized (this) {
+			if (this.closeReason != null) {
+				return false;
+			}
+			if (this.queue.size() >= this.maxFrames
+					|| (this.queuedBytes + frame.bytes() > this.maxBytes && !this.queue.isEmpty())) {
+				closeLocked(TOO_SLOW);
+				first = null;
+			}
+			else if (this.writing) {
+				this.queue.add(frame);
+				this.queuedBytes += frame.bytes();
+				return true;
+			}
+			else {
+				this.writing = true;
+				first = frame;
+			}
+		}
+		if (first == null) {
+			this.sink.close(TOO_SLOW);
+			return false;
+		}
+		write(first);
+		return true;
+	}
+
+	/**
+	 * Writes frames until the queue is empty or a write goes on in the background (its
+	 * report then continues here).
+	 */
+	private void write(Frame first) {
+		Frame frame = first;
+		while (frame != null) {
+			this.writeStartedAt = Math.max(1, this.nanoTime.getAsLong());
+			this.phase.set(STARTED);
+			Frame current = frame;
+			try {
+				this.sink.write(current.message(), (failure) -> written(current, failure));
+			}
+			catch (RuntimeException ex) {
+				written(current, ex);
+			}
+			if (this.phase.compareAndSet(STARTED, PENDING)) {
+				// the report will come later, on another thread, and carry on from there
+				return;
+			}
+			// written inline (or failed): carry on here, without growing the stack
+			frame = next();
+		}
+	}
+
+	/** The report of one write. */
+	private void written(Frame frame, Throwable failure) {
+		this.writeStartedAt = 0;
+		if (failure != null) {
+			close(WRITE_FAILED);
+		}
+		else {
+			this.sent.sent(frame.messages(), frame.bytes());
+		}
+		if (this.phase.compareAndSet(STARTED, DONE_INLINE)) {
+			// the writer's loop takes the next frame
+			return;
+		}
+		write(next());
+	}
+
+	/**
+	 * @return the next frame to write, or null: the writer is then idle
+	 */
+	private synchronized Frame next() {
+		Frame frame = (this.closeReason != null) ? null : this.queue.poll();
+		if (frame == null) {
+			this.writing = false;
+			return null;
+		}
+		this.queuedBytes -= frame.bytes();
+		return frame;
+	}
+
+	/**
+	 * Sends a ping, unless frames are being written: then the connection is busy anyway,
+	 * and a stalled write is caught by {@link #check}. The pong is awaited from the first
+	 * unanswered ping on.
+	 */
+	void ping() {
+		synchronized (this) {
+			if (this.closeReason != null || this.writing) {
+				return;
+			}
+			this.writing = true;
+		}
+		if (this.pingSentAt == 0) {
+			this.pingSentAt = Math.max(1, this.nanoTime.getAsLong());
+		}
+		try {
+			this.sink.ping();
+		}
+		catch (RuntimeException ex) {
+			close(WRITE_FAILED);
+		}
+		write(next());
+	}
+
+	/** A pong came back: the peer is alive. */
+	void pong() {
+		this.pingSentAt = 0;
+	}
+
+	/**
+	 * Closes the connection when a write has been in flight longer than
+	 * {@code sendTimeLimit}, or a ping unanswered longer than {@code pongTimeout}.
+	 * @param sendTimeLimit longest write, in nanoseconds
+	 * @param pongTimeout longest wait for a pong, in nanoseconds; 0 = never checked
+	 * @return the close reason, or null while the connection is healthy
+	 */
+	CloseStatus check(long sendTimeLimit, long pongTimeout) {
+		long now = this.nanoTime.getAsLong();
+		long started = this.writeStartedAt;
+		if (started != 0 && now - started > sendTimeLimit) {
+			return close(SEND_TIMEOUT) ? SEND_TIMEOUT : null;
+		}
+		long pinged = this.pingSentAt;
+		if (pongTimeout > 0 && pinged != 0 && now - pinged > pongTimeout) {
+			return close(NO_PONG) ? NO_PONG : null;
+		}
+		return null;
+	}
+
+	/**
+	 * Closes the connection with this reason, unless it has one already; drops what is
+	 * queued.
+	 * @param status the reason
+	 * @return true when this call closed it
+	 */
+	boolean close(CloseStatus status) {
+		synchronized (this) {
+			if (this.closeReason != null) {
+				return false;
+			}
+			closeLocked(status);
+		}
+		this.sink.close(status);
+		return true;
+	}
+
+	/** The connection has ended (whoever closed it): nothing more is written. */
+	void closed() {
+		synchronized (this) {
+			if (this.closeReason == null) {
+				closeLocked(CloseStatus.NORMAL);
+			}
+		}
+	}
+
+	private void closeLocked(CloseStatus status) {
+		this.closeReason = status;
+		this.queue.clear();
+		this.queuedBytes = 0;
+	}
+
+	/**
+	 * @return why the connection was closed, or null while it is open
+	 */
+	synchronized CloseStatus closeReason() {
+		return this.closeReason;
+	}
+
+	/**
+	 * @return frames waiting to be written
+	 */
+	synchronized int backlog() {
+		return this.queue.size();
+	}
+
+}

@@ -1,0 +1,223 @@
+package io.pushlab.websocket;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The per-connection outbound path on a fake sink: order, one write in flight, the
+ * bounds, the send-time and pong checks, and a single close reason.
+ */
+class OutboundTests {
+
+	private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+
+	private final ExecutorService reporter = Executors.newSingleThreadExecutor();
+
+	private final AtomicLong now = new AtomicLong(1_000);
+
+	private final FakeSink sink = new FakeSink();
+
+	private final List<int[]> sent = new CopyOnWriteArrayList<>();
+
+	@AfterEach
+	void shutdown() {
+		this.reporter.shutdownNow();
+	}
+
+	private Outbound outbound(int maxBytes, int maxFrames) {
+		return new Outbound(this.sink, (messages, bytes) -> this.sent.add(new int[] { messages, bytes }), maxBytes,
+				maxFrames, this.now::get);
+	}
+
+	private static TextMessage frame(String text) {
+		return new TextMessage(text.getBytes(StandardCharsets.UTF_8));
+	}
+
+	@Test
+	void writesInlineCompletedFramesInOrderWithoutGrowingTheStack() {
+		this.sink.inline = true;
+		Outbound outbound = outbound(1 << 20, 1 << 20);
+		for (int i = 0; i < 100_000; i++) {
+			assertThat(outbound.send(frame("m" + i), 1)).isTrue();
+		}
+		assertThat(this.sink.written).hasSize(100_000);
+		assertThat(this.sink.written.get(99_999)).isEqualTo("m99999");
+		assertThat(this.sent).hasSize(100_000);
+		assertThat(outbound.closeReason()).isNull();
+	}
+
+	@Test
+	void keepsOneWriteInFlightAndContinuesFromTheReportingThread() {
+		Outbound outbound = outbound(1 << 20, 10_000);
+		for (int i = 0; i < 1_000; i++) {
+			outbound.send(frame("m" + i), 1);
+		}
+		assertThat(this.sink.written).as("one write in flight, the rest queued").hasSize(1);
+		assertThat(outbound.backlog()).isEqualTo(999);
+		// the container reports each write on a thread of its own
+		this.sink.reportAsync = this.reporter;
+		this.sink.completeLast(null);
+		await().atMost(java.time.Duration.ofSeconds(10)).until(() -> this.sink.written.size() == 1_000);
+		assertThat(this.sink.maxInFlight.get()).isEqualTo(1);
+		List<String> expected = new ArrayList<>();
+		for (int i = 0; i < 1_000; i++) {
+			expected.add("m" + i);
+		}
+		assertThat(this.sink.written).containsExactlyElementsOf(expected);
+		await().atMost(java.time.Duration.ofSeconds(10)).until(() -> this.sent.size() == 1_000);
+	}
+
+	@Test
+	void aFullQueueClosesWithTooSlowOnceAndDropsWhatWaits() {
+		Outbound outbound = outbound(1_000, 100);
+		assertThat(outbound.send(frame("x".repeat(600)), 1)).isTrue(); // in flight
+		assertThat(outbound.send(frame("y".repeat(600)), 1)).isTrue(); // queued
+		assertThat(outbound.send(frame("z".repeat(600)), 1)).as("over 1,000 queued bytes").isFalse();
+		assertThat(outbound.closeReason()).isEqualTo(Outbound.TOO_SLOW);
+		assertThat(outbound.backlog()).isZero();
+		assertThat(outbound.send(frame("after"), 1)).isFalse();
+		assertThat(outbound.close(CloseStatus.GOING_AWAY)).as("the first reason stays the only one").isFalse();
+		assertThat(this.sink.closes).containsExactly(Outbound.TOO_SLOW);
+		assertThat(Outbound.TOO_SLOW.getCode()).isEqualTo(1008);
+	}
+
+	@Test
+	void theFrameCountIsBoundedToo() {
+		Outbound outbound = outbound(1 << 20, 3);
+		for (int i = 0; i < 4; i++) {
+			assertThat(outbound.send(frame("m"), 1)).isTrue();
+		}
+		assertThat(outbound.send(frame("m"), 1)).isFalse();
+		assertThat(this.sink.closes).containsExactly(Outbound.TOO_SLOW);
+	}
+
+	@Test
+	void aWriteInFlightLongerThanTheSendTimeLimitCloses() {
+		Outbound outbound = outbound(1 << 20, 100);
+		outbound.send(frame("stuck"), 1);
+		this.now.addAndGet(SECOND);
+		assertThat(outbound.check(2 * SECOND, 0)).isNull();
+		this.now.addAndGet(2 * SECOND);
+		assertThat(outbound.check(2 * SECOND, 0)).isEqualTo(Outbound.SEND_TIMEOUT);
+		assertThat(this.sink.closes).containsExactly(Outbound.SEND_TIMEOUT);
+		// the container then fails the write: still one close
+		this.sink.completeLast(new java.io.IOException("closed"));
+		assertThat(this.sink.closes).hasSize(1);
+	}
+
+	@Test
+	void aPingWaitsForItsPongUpToThePongTimeout() {
+		this.sink.inline = true;
+		Outbound outbound = outbound(1 << 20, 100);
+		outbound.ping();
+		assertThat(this.sink.pings.get()).isEqualTo(1);
+		this.now.addAndGet(5 * SECOND);
+		outbound.pong();
+		this.now.addAndGet(20 * SECOND);
+		assertThat(outbound.check(SECOND, 10 * SECOND)).as("answered").isNull();
+		outbound.ping();
+		this.now.addAndGet(9 * SECOND);
+		outbound.ping();
+		assertThat(outbound.check(SECOND, 10 * SECOND)).as("timed from the first unanswered ping").isNull();
+		this.now.addAndGet(2 * SECOND);
+		assertThat(outbound.check(SECOND, 10 * SECOND)).isEqualTo(Outbound.NO_PONG);
+		assertThat(this.sink.closes).containsExactly(Outbound.NO_PONG);
+	}
+
+	@Test
+	void noPingWhileAWriteIsInFlight() {
+		Outbound outbound = outbound(1 << 20, 100);
+		outbound.send(frame("busy"), 1);
+		outbound.ping();
+		assertThat(this.sink.pings.get()).isZero();
+		this.sink.completeLast(null);
+		outbound.ping();
+		assertThat(this.sink.pings.get()).isEqualTo(1);
+	}
+
+	@Test
+	void aFailedWriteClosesAndStopsWriting() {
+		Outbound outbound = outbound(1 << 20, 100);
+		outbound.send(frame("a"), 1);
+		outbound.send(frame("b"), 1);
+		this.sink.completeLast(new java.io.IOException("reset"));
+		assertThat(this.sink.closes).containsExactly(Outbound.WRITE_FAILED);
+		assertThat(this.sink.written).containsExactly("a");
+		assertThat(this.sent).isEmpty();
+	}
+
+	/** Records writes; reports them at once (inline) or when the test says. */
+	static final class FakeSink implements Outbound.Sink {
+
+		final List<String> written = new CopyOnWriteArrayList<>();
+
+		final List<CloseStatus> closes = new CopyOnWriteArrayList<>();
+
+		final AtomicInteger pings = new AtomicInteger();
+
+		final AtomicInteger inFlight = new AtomicInteger();
+
+		final AtomicInteger maxInFlight = new AtomicInteger();
+
+		volatile boolean inline;
+
+		volatile ExecutorService reportAsync;
+
+		private volatile Outbound.Done last;
+
+		@Override
+		public void write(TextMessage frame, Outbound.Done done) {
+			this.written.add(frame.getPayload());
+			this.maxInFlight.accumulateAndGet(this.inFlight.incrementAndGet(), Math::max);
+			if (this.inline) {
+				this.inFlight.decrementAndGet();
+				done.done(null);
+				return;
+			}
+			ExecutorService async = this.reportAsync;
+			if (async != null) {
+				async.execute(() -> {
+					this.inFlight.decrementAndGet();
+					done.done(null);
+				});
+				return;
+			}
+			this.last = done;
+		}
+
+		void completeLast(Throwable failure) {
+			Outbound.Done done = this.last;
+			this.last = null;
+			this.inFlight.decrementAndGet();
+			done.done(failure);
+		}
+
+		@Override
+		public void ping() {
+			this.pings.incrementAndGet();
+		}
+
+		@Override
+		public void close(CloseStatus status) {
+			this.closes.add(status);
+		}
+
+	}
+
+}
