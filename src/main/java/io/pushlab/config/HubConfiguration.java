@@ -61,7 +61,8 @@ public class HubConfiguration {
 	@Bean
 	@ConditionalOnProperty(name = "pushlab.broker", havingValue = "memory", matchIfMissing = true)
 	Broker inMemoryBroker(PushLabProperties properties, MessageCodec codec, Clock clock) {
-		return new InMemoryBroker(properties.historySize(), codec, clock);
+		return new InMemoryBroker(properties.historySize(), codec, clock, properties.rooms().max(),
+				properties.rooms().idleTtl());
 	}
 
 	@Bean

@@ -11,7 +11,9 @@ import java.util.Optional;
  * subscriber receives a room's messages in id order, each once; a message is serialized
  * once per publish; a subscriber that refuses a delivery is dropped, never waited for.
  * All methods are thread-safe. Room names are validated by the caller
- * ({@link MessageRules}).
+ * ({@link MessageRules}). Rooms are created on first publish or subscribe, may be bounded
+ * in number ({@link RoomLimitException}) and removed when idle ({@link #evictIdleRooms});
+ * a room's ids never go back, even when it is removed and created again.
  */
 public interface Broker {
 
@@ -21,6 +23,7 @@ public interface Broker {
 	 * @param draft the validated message
 	 * @return the stored message
 	 * @throws BrokerUnavailableException when the log cannot be written
+	 * @throws RoomLimitException when the room is new and the hub holds its maximum
 	 */
 	Envelope publish(String room, Draft draft);
 
@@ -60,7 +63,27 @@ public interface Broker {
 	 * @param after the replay cursor, or -1 for live only
 	 * @param subscriber the subscriber
 	 * @return the registration
+	 * @throws RoomLimitException when the room is new and the hub holds its maximum
 	 */
 	Subscription subscribe(String room, long after, Subscriber subscriber);
+
+	/**
+	 * Checks, without creating anything, that the room exists or could be created now, so
+	 * a transport can refuse before it commits a response.
+	 * @param room the room
+	 * @throws RoomLimitException when the room does not exist and the hub holds its
+	 * maximum number of rooms
+	 */
+	default void admit(String room) {
+	}
+
+	/**
+	 * Removes the rooms (or this instance's state of them) that have had no subscriber
+	 * and no publish or read for the idle time; called periodically.
+	 * @return how many rooms were removed
+	 */
+	default int evictIdleRooms() {
+		return 0;
+	}
 
 }

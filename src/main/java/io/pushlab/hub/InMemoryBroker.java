@@ -1,12 +1,17 @@
 package io.pushlab.hub;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -15,6 +20,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * sequence, a bounded history and its subscribers behind one short lock, so ids, history
  * order and delivery order agree. Deliveries are non-blocking hand-offs
  * ({@link Subscriber#deliver}), so a slow subscriber never holds the lock.
+ * <p>
+ * Rooms are bounded: at most {@code maxRooms} at once (one more is refused with
+ * {@link RoomLimitException}), and {@link #evictIdleRooms()} removes a room, with its
+ * history, once it has had no subscriber and no publish or read for {@code idleTtl}. An
+ * evicted room's last id is remembered (for the newest {@code 10 × maxRooms} evicted
+ * rooms; beyond that, the highest forgotten id is kept for every room), and a room
+ * created again continues after it: ids never go back, so a client's cursor never skips a
+ * new message, and a cursor older than the evicted room's last id reads {@code gap}.
  */
 public class InMemoryBroker implements Broker {
 
@@ -26,19 +39,105 @@ public class InMemoryBroker implements Broker {
 
 	private final Clock clock;
 
+	private final int maxRooms;
+
+	private final long idleTtlMillis;
+
+	/** Rooms held, counted when created and when evicted (the bound's count). */
+	private final AtomicInteger held = new AtomicInteger();
+
+	/** Last ids of evicted rooms, oldest eviction first; guarded by itself. */
+	private final LinkedHashMap<String, Long> evictedLastIds = new LinkedHashMap<>();
+
+	private final int maxEvictedLastIds;
+
+	/** The highest last id dropped from {@link #evictedLastIds}; guarded by it. */
+	private long forgottenLastId;
+
+	/**
+	 * A broker with no bound on rooms, which are never evicted.
+	 * @param historySize messages each room keeps
+	 * @param codec the message codec
+	 * @param clock the clock of {@code sentAt}
+	 */
 	public InMemoryBroker(int historySize, MessageCodec codec, Clock clock) {
+		this(historySize, codec, clock, Integer.MAX_VALUE, Duration.ZERO);
+	}
+
+	/**
+	 * @param historySize messages each room keeps
+	 * @param codec the message codec
+	 * @param clock the clock of {@code sentAt} and of idleness
+	 * @param maxRooms most rooms held at once
+	 * @param idleTtl a room without subscribers idle this long is evicted by
+	 * {@link #evictIdleRooms()}; zero or negative: never
+	 */
+	public InMemoryBroker(int historySize, MessageCodec codec, Clock clock, int maxRooms, Duration idleTtl) {
 		this.historySize = historySize;
 		this.codec = codec;
 		this.clock = clock;
+		this.maxRooms = maxRooms;
+		this.idleTtlMillis = idleTtl.toMillis();
+		this.maxEvictedLastIds = (int) Math.min(1_000_000, 10L * maxRooms);
 	}
 
 	private RoomLog room(String room) {
-		return this.rooms.computeIfAbsent(room, (name) -> new RoomLog(name, this.historySize));
+		return this.rooms.computeIfAbsent(room, (name) -> {
+			if (this.held.incrementAndGet() > this.maxRooms) {
+				this.held.decrementAndGet();
+				throw new RoomLimitException(this.maxRooms, retryAfterSeconds());
+			}
+			return new RoomLog(name, this.historySize, evictedLastId(name, true));
+		});
+	}
+
+	private long retryAfterSeconds() {
+		return (this.idleTtlMillis > 0) ? Math.min(60, (this.idleTtlMillis + 999) / 1000) : 60;
+	}
+
+	/**
+	 * @param room a room that does not exist now
+	 * @param take whether the room is being created again (its entry is then dropped)
+	 * @return the last id the room had when it was evicted, 0 when it never was
+	 */
+	private long evictedLastId(String room, boolean take) {
+		synchronized (this.evictedLastIds) {
+			Long last = take ? this.evictedLastIds.remove(room) : this.evictedLastIds.get(room);
+			if (last != null) {
+				return last;
+			}
+			// a room may have been evicted long ago and forgotten: never go back
+			return take ? this.forgottenLastId : 0;
+		}
+	}
+
+	private void rememberEvicted(String room, long lastId) {
+		synchronized (this.evictedLastIds) {
+			this.evictedLastIds.remove(room);
+			this.evictedLastIds.put(room, lastId);
+			while (this.evictedLastIds.size() > this.maxEvictedLastIds) {
+				Iterator<Map.Entry<String, Long>> oldest = this.evictedLastIds.entrySet().iterator();
+				this.forgottenLastId = Math.max(this.forgottenLastId, oldest.next().getValue());
+				oldest.remove();
+			}
+		}
+	}
+
+	@Override
+	public void admit(String room) {
+		if (!this.rooms.containsKey(room) && this.held.get() >= this.maxRooms) {
+			throw new RoomLimitException(this.maxRooms, retryAfterSeconds());
+		}
 	}
 
 	@Override
 	public Envelope publish(String room, Draft draft) {
-		return room(room).publish(draft);
+		while (true) {
+			Envelope envelope = room(room).publish(draft);
+			if (envelope != null) {
+				return envelope;
+			}
+		}
 	}
 
 	@Override
@@ -50,18 +149,63 @@ public class InMemoryBroker implements Broker {
 	@Override
 	public Slice read(String room, long after, int limit) {
 		RoomLog log = this.rooms.get(room);
-		return (log != null) ? log.read(after, limit) : new Slice(room, List.of(), 0, false);
+		if (log != null) {
+			return log.read(after, limit);
+		}
+		// an evicted room: what came after the cursor is gone
+		long last = evictedLastId(room, false);
+		return new Slice(room, List.of(), last, after >= 0 && after < last);
 	}
 
 	@Override
 	public long lastId(String room) {
 		RoomLog log = this.rooms.get(room);
-		return (log != null) ? log.lastId : 0;
+		return (log != null) ? log.lastId : evictedLastId(room, false);
 	}
 
 	@Override
 	public Subscription subscribe(String room, long after, Subscriber subscriber) {
-		return room(room).subscribe(after, subscriber);
+		while (true) {
+			Subscription subscription = room(room).subscribe(after, subscriber);
+			if (subscription != null) {
+				return subscription;
+			}
+		}
+	}
+
+	/**
+	 * Removes every room that has had no subscriber, and no publish, read or
+	 * subscription, for the idle time, with its history.
+	 * @return how many rooms were removed
+	 */
+	@Override
+	public int evictIdleRooms() {
+		if (this.idleTtlMillis <= 0) {
+			return 0;
+		}
+		long cutoff = this.clock.millis() - this.idleTtlMillis;
+		int evicted = 0;
+		for (RoomLog log : this.rooms.values()) {
+			if (log.size() == 0 && log.lastActive < cutoff && log.evictIfIdle(cutoff)) {
+				evicted++;
+			}
+		}
+		return evicted;
+	}
+
+	/**
+	 * @return how many rooms are held now
+	 */
+	public int roomCount() {
+		return this.rooms.size();
+	}
+
+	/**
+	 * @param room a room
+	 * @return whether the room is held now
+	 */
+	public boolean holds(String room) {
+		return this.rooms.containsKey(room);
 	}
 
 	/**
@@ -90,14 +234,55 @@ public class InMemoryBroker implements Broker {
 
 		private volatile long lastId;
 
-		RoomLog(String name, int capacity) {
+		/** When the room was last used (publish, read, subscription), epoch ms. */
+		private volatile long lastActive;
+
+		/** Evicted: whoever finds this must take the room anew. Guarded by the lock. */
+		private boolean removed;
+
+		RoomLog(String name, int capacity, long lastId) {
 			this.name = name;
 			this.history = new History(capacity);
+			this.lastId = lastId;
+			touch();
 		}
 
+		void touch() {
+			this.lastActive = InMemoryBroker.this.clock.millis();
+		}
+
+		/**
+		 * @return whether the room was evicted
+		 */
+		boolean evictIfIdle(long cutoff) {
+			this.lock.lock();
+			try {
+				if (this.removed || size() > 0 || this.lastActive >= cutoff) {
+					return false;
+				}
+				this.removed = true;
+				// remembered before the room leaves the map: a room created again right
+				// after continues from its last id
+				rememberEvicted(this.name, this.lastId);
+				InMemoryBroker.this.rooms.remove(this.name, this);
+				InMemoryBroker.this.held.decrementAndGet();
+				return true;
+			}
+			finally {
+				this.lock.unlock();
+			}
+		}
+
+		/**
+		 * @return the stored message, or null when the room was evicted meanwhile
+		 */
 		Envelope publish(Draft draft) {
 			this.lock.lock();
 			try {
+				if (this.removed) {
+					return null;
+				}
+				touch();
 				long id = this.lastId + 1;
 				Message message = new Message(id, this.name, draft.from(), draft.text(), draft.nonce(),
 						InMemoryBroker.this.clock.millis());
@@ -135,10 +320,11 @@ public class InMemoryBroker implements Broker {
 		}
 
 		Slice read(long after, int limit) {
+			touch();
 			this.lock.lock();
 			try {
 				List<Envelope> messages = new ArrayList<>(Math.min(limit, this.history.size()));
-				boolean gap = this.history.collectAfter(after, limit, messages);
+				boolean gap = this.history.collectAfter(after, limit, messages) || lostBeforeHistory(after);
 				return new Slice(this.name, messages, this.lastId, gap);
 			}
 			finally {
@@ -146,13 +332,21 @@ public class InMemoryBroker implements Broker {
 			}
 		}
 
+		/**
+		 * @return the registration, or null when the room was evicted meanwhile
+		 */
 		Subscription subscribe(long after, Subscriber subscriber) {
 			Registration registration = new Registration(this, subscriber, after);
 			this.lock.lock();
 			try {
+				if (this.removed) {
+					return null;
+				}
+				touch();
 				if (after >= 0) {
 					List<Envelope> replay = new ArrayList<>();
-					boolean gap = this.history.collectNewestAfter(after, subscriber.replayLimit(), replay);
+					boolean gap = this.history.collectNewestAfter(after, subscriber.replayLimit(), replay)
+							|| lostBeforeHistory(after);
 					if (!Subscriber.replaySafely(subscriber, replay, gap)) {
 						registration.closed = true;
 						return registration;
@@ -170,6 +364,14 @@ public class InMemoryBroker implements Broker {
 
 		int size() {
 			return this.subscribers.get().length;
+		}
+
+		/**
+		 * A room created again after eviction starts with an empty history: messages
+		 * after the cursor up to its last id are gone. Call with the lock held.
+		 */
+		private boolean lostBeforeHistory(long after) {
+			return this.history.size() == 0 && after >= 0 && after < this.lastId;
 		}
 
 		private void add(Registration registration) {
@@ -247,6 +449,8 @@ public class InMemoryBroker implements Broker {
 		public void close() {
 			this.closed = true;
 			this.room.removeClosed();
+			// idle from the last subscriber's leaving on
+			this.room.touch();
 		}
 
 	}

@@ -112,6 +112,10 @@ public class ClientQueues implements SmartLifecycle, DisposableBean, Droppable {
 		long now = this.clock.millis();
 		Key key = new Key(clientId, room);
 		boolean[] created = { false };
+		if (!this.queues.containsKey(key)) {
+			// a room the hub cannot create: refused before a queue is counted
+			this.broker.admit(room);
+		}
 		ClientQueue queue = this.queues.computeIfAbsent(key, (k) -> {
 			admit(address);
 			created[0] = true;
@@ -120,7 +124,14 @@ public class ClientQueues implements SmartLifecycle, DisposableBean, Droppable {
 		});
 		queue.touch(now);
 		if (created[0] || (after >= 0 && queue.needsReplay(after))) {
-			queue.start(this.broker, after);
+			try {
+				queue.start(this.broker, after);
+			}
+			catch (RuntimeException ex) {
+				// the room could not be subscribed (room bound reached meanwhile)
+				remove(key, queue);
+				throw ex;
+			}
 		}
 		return queue;
 	}

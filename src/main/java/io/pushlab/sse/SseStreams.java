@@ -91,6 +91,8 @@ public class SseStreams implements SmartLifecycle, Droppable {
 	 */
 	SseEmitter open(String room, long lastEventId, Duration retry) throws IOException {
 		PushLabProperties.Sse sse = this.properties.sse();
+		// a room the hub cannot create is refused (429) before the stream starts
+		this.broker.admit(room);
 		// 0: no timeout of its own; the stream lasts until the client leaves
 		SseEmitter emitter = new SseEmitter(sse.timeout().toMillis());
 		SseConnection connection = new SseConnection(room, emitter, this.properties.historySize() + sse.bufferSize(),

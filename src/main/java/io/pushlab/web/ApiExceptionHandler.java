@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.pushlab.hub.BrokerUnavailableException;
+import io.pushlab.hub.RoomLimitException;
 import io.pushlab.stats.Rejections;
 
 import org.springframework.core.Ordered;
@@ -32,6 +33,9 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 @RestControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class ApiExceptionHandler {
+
+	/** {@code pushlab.rejected} reason of a room refused by {@code pushlab.rooms.max}. */
+	public static final String ROOM_LIMIT = "room_limit";
 
 	private final Rejections rejections;
 
@@ -89,6 +93,15 @@ public class ApiExceptionHandler {
 	ResponseEntity<ProblemDetail> conflict(ConflictException ex) {
 		this.rejections.reject(ex.reason());
 		return problem(HttpStatus.CONFLICT, List.of(ex.getMessage()));
+	}
+
+	/**
+	 * The hub holds {@code pushlab.rooms.max} rooms: a new one is refused like any other
+	 * bound.
+	 */
+	@ExceptionHandler(RoomLimitException.class)
+	ResponseEntity<ProblemDetail> roomLimit(RoomLimitException ex) {
+		return tooMany(new TooManyRequestsException(ROOM_LIMIT, ex.getMessage(), ex.retryAfterSeconds()));
 	}
 
 	@ExceptionHandler(NotFoundException.class)

@@ -90,6 +90,13 @@ final class ChatConnection {
 		this.outbound.close(status);
 	}
 
+	/**
+	 * @return how many rooms the connection is in
+	 */
+	int roomCount() {
+		return this.rooms.size();
+	}
+
 	boolean isJoined(String room) {
 		return this.rooms.containsKey(room);
 	}

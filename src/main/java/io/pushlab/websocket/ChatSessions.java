@@ -124,6 +124,13 @@ public class ChatSessions implements SmartLifecycle, Droppable {
 	}
 
 	/**
+	 * @return how many rooms have presence state on this instance
+	 */
+	int presenceRooms() {
+		return this.presenceStates.size();
+	}
+
+	/**
 	 * @return the number of open chat connections on this instance
 	 */
 	public int size() {
@@ -196,7 +203,13 @@ public class ChatSessions implements SmartLifecycle, Droppable {
 			state.scheduled = false;
 			state.coalescing = state.latestCount > this.presenceListLimit;
 			Set<ChatConnection> members = this.byRoom.get(room);
-			if (users == null || members == null || members.isEmpty()) {
+			if (members == null || members.isEmpty()) {
+				// no local member left: forget the room's presence state
+				state.removed = true;
+				this.presenceStates.remove(room, state);
+				return;
+			}
+			if (users == null) {
 				return;
 			}
 			TextMessage frame = this.frames.presence(room, users, state.latestCount);

@@ -13,6 +13,7 @@ import io.pushlab.hub.NameRegistry;
 import io.pushlab.hub.Presence;
 import io.pushlab.hub.PrivateChannel;
 import io.pushlab.hub.PrivateMessage;
+import io.pushlab.hub.RoomLimitException;
 import io.pushlab.stats.Rejections;
 import io.pushlab.stats.TechniqueStats;
 import io.pushlab.technique.Technique;
@@ -169,6 +170,10 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 		catch (BrokerUnavailableException ex) {
 			sendError(connection, ErrorCode.UNAVAILABLE, "server: " + ex.getMessage(), frame.nonce());
 		}
+		catch (RoomLimitException ex) {
+			this.rejections.reject("room_limit");
+			sendError(connection, ErrorCode.TOO_MANY_ROOMS, ex.getMessage(), frame.nonce());
+		}
 	}
 	// @end
 
@@ -183,7 +188,7 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 
 	private void handle(ChatConnection connection, ClientFrame frame) {
 		if (frame instanceof ClientFrame.Join join) {
-			join(connection, join.room());
+			join(connection, join.room(), join.nonce());
 		}
 		else if (frame instanceof ClientFrame.Leave leave) {
 			leave(connection, leave);
@@ -196,13 +201,18 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 		}
 	}
 
-	private void join(ChatConnection connection, String room) {
+	private void join(ChatConnection connection, String room, String nonce) {
 		synchronized (connection) {
 			if (connection.isClosed()) {
 				return;
 			}
 			RoomMembership membership = connection.membership(room);
 			boolean repeated = membership != null;
+			if (!repeated && connection.roomCount() >= this.settings.maxRoomsPerConnection()) {
+				this.rejections.reject("rooms_per_connection");
+				throw new FrameException(ErrorCode.TOO_MANY_ROOMS, "room: this connection is in "
+						+ this.settings.maxRoomsPerConnection() + " rooms, the most allowed; leave one first", nonce);
+			}
 			if (repeated) {
 				membership.detach();
 			}
@@ -215,7 +225,7 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 				// the history frame is the hub's replay of the newest messages
 				membership.attach(this.broker.subscribe(room, 0, membership));
 			}
-			catch (BrokerUnavailableException ex) {
+			catch (BrokerUnavailableException | RoomLimitException ex) {
 				connection.removeMembership(room);
 				membership.close();
 				this.sessions.left(connection, room);

@@ -18,6 +18,11 @@ enum ErrorCode {
 	/** The frame came over the connection's rate limit and was dropped. */
 	RATE_LIMITED("rate_limited"),
 	/**
+	 * A join past {@code pushlab.websocket.max-rooms-per-connection}, or of a new room
+	 * while the server holds {@code pushlab.rooms.max} rooms.
+	 */
+	TOO_MANY_ROOMS("too_many_rooms"),
+	/**
 	 * The hub's backing store (Redis, with {@code pushlab.broker=redis}) is unreachable:
 	 * nothing was stored or sent; the client may try again.
 	 */
