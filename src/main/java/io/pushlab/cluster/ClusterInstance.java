@@ -60,8 +60,10 @@ public class ClusterInstance implements SmartLifecycle, DisposableBean {
 	/**
 	 * KEYS: instances. ARGV: this instance, ttl ms, prefix, presence channel. Renews this
 	 * instance, then removes every expired one with its room members, announcing each
-	 * changed room as {@code room\nuser\nuser...}. Returns how many it removed, and 1
-	 * when this instance was unknown or expired before this beat (0 otherwise).
+	 * changed room in {@link RedisPresence}'s format, as a sync that changed the list
+	 * ({@code room\nsync\n\n1\nuser\nuser...}), so every instance sends its members the
+	 * room's new list. Returns how many it removed, and 1 when this instance was unknown
+	 * or expired before this beat (0 otherwise).
 	 */
 	@SuppressWarnings("rawtypes")
 	private static final RedisScript<List> HEARTBEAT = RedisScript.of(
@@ -94,7 +96,7 @@ public class ClusterInstance implements SmartLifecycle, DisposableBean {
 										users[#users + 1] = user
 									end
 								end
-								redis.call('PUBLISH', ARGV[4], room .. (#users > 0 and ('\\n' .. table.concat(users, '\\n')) or ''))
+								redis.call('PUBLISH', ARGV[4], room .. '\\nsync\\n\\n1' .. (#users > 0 and ('\\n' .. table.concat(users, '\\n')) or ''))
 							end
 						end
 						redis.call('DEL', roomsKey)

@@ -428,20 +428,32 @@ class RedisFaultTests {
 		 * Waits until the newest presence frame of the room lists exactly these users.
 		 */
 		void awaitPresence(String room, String... users) {
-			await().atMost(WAIT).until(() -> {
-				List<JsonNode> presence = frames("presence").stream()
-					.filter((frame) -> room.equals(frame.path("room").asString()))
-					.toList();
-				if (presence.isEmpty()) {
-					return false;
+			await().atMost(WAIT).until(() -> List.of(users).equals(presence(room)));
+		}
+
+		/**
+		 * The room's list as the presence frames received so far build it: the newest
+		 * {@code users} list, then every later {@code joined} or {@code left} delta; null
+		 * before the first list.
+		 */
+		List<String> presence(String room) {
+			java.util.TreeSet<String> listed = null;
+			for (JsonNode frame : frames("presence")) {
+				if (!room.equals(frame.path("room").asString())) {
+					continue;
 				}
-				List<String> listed = presence.get(presence.size() - 1)
-					.path("users")
-					.valueStream()
-					.map(JsonNode::asString)
-					.toList();
-				return listed.equals(List.of(users));
-			});
+				if (frame.has("users")) {
+					listed = new java.util.TreeSet<>(Presence.ORDER);
+					frame.path("users").valueStream().map(JsonNode::asString).forEach(listed::add);
+				}
+				else if (listed != null && frame.has("joined")) {
+					listed.add(frame.path("joined").asString());
+				}
+				else if (listed != null && frame.has("left")) {
+					listed.remove(frame.path("left").asString());
+				}
+			}
+			return (listed != null) ? List.copyOf(listed) : null;
 		}
 
 		boolean isClosed() {
