@@ -425,7 +425,8 @@ class RedisFaultTests {
 		}
 
 		/**
-		 * Waits until the newest presence frame of the room lists exactly these users.
+		 * Waits until the presence frames (the newest list, then its deltas) list exactly
+		 * these users.
 		 */
 		void awaitPresence(String room, String... users) {
 			await().atMost(WAIT).until(() -> List.of(users).equals(presence(room)));
