@@ -20,7 +20,7 @@ REPEAT=${REPEAT:-1}
 WARM=${WARM:-1}
 OUT=${OUT:-loadlab-reports/$LABEL}
 mkdir -p "$OUT"
-ulimit -n 65536
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 taskset -c 0 "$JAVA" -Xms1g -Xmx4g -XX:+UseShenandoahGC ${JVM_OPTS:-} -jar "$JAR" --server.port="$PORT" \
   --pushlab.raw-websocket.port=0 --management.endpoints.web.exposure.include=health,metrics --logging.level.root=WARN ${SERVER_OPTS:-} >"$OUT/server.log" 2>&1 &

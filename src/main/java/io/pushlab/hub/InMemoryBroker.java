@@ -385,28 +385,25 @@ public class InMemoryBroker implements Broker {
 			while (!this.subscribers.compareAndSet(current, next));
 		}
 
-		/** Drops every closed registration; lock-free, safe during a fan-out. */
+		/**
+		 * Drops every closed registration; lock-free, safe during a fan-out. One pass
+		 * decides which stay: a registration that closes meanwhile is dropped next time.
+		 */
 		void removeClosed() {
 			Registration[] current;
 			Registration[] next;
 			do {
 				current = this.subscribers.get();
-				int open = 0;
+				java.util.List<Registration> open = new java.util.ArrayList<>(current.length);
 				for (Registration registration : current) {
 					if (!registration.closed) {
-						open++;
+						open.add(registration);
 					}
 				}
-				if (open == current.length) {
+				if (open.size() == current.length) {
 					return;
 				}
-				next = new Registration[open];
-				int i = 0;
-				for (Registration registration : current) {
-					if (!registration.closed) {
-						next[i++] = registration;
-					}
-				}
+				next = open.toArray(new Registration[0]);
 			}
 			while (!this.subscribers.compareAndSet(current, next));
 		}

@@ -1,5 +1,7 @@
 package io.pushlab.web;
 
+import jakarta.servlet.http.HttpSession;
+
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
 
@@ -30,8 +32,15 @@ public class PageController {
 		return "sse";
 	}
 
+	/**
+	 * The comparison page; like {@code /websocket} it gets an HTTP session, which owns
+	 * its chat name, so its WebSocket panel takes its name back after a drop or a
+	 * reconnect (within {@code name-grace}) instead of finding it reserved.
+	 * @param session created if the browser has none
+	 * @return the template
+	 */
 	@GetMapping("/compare")
-	public String compare() {
+	public String compare(HttpSession session) {
 		return "compare";
 	}
 

@@ -55,7 +55,7 @@ class RoomBoundsTests {
 	}
 
 	private HttpResponse<String> post(String room) {
-		return this.api.post("/api/rooms/" + room + "/messages", "{\"from\":\"mallory\",\"text\":\"x\"}");
+		return this.api.post("/api/rooms/" + room + "/messages", "{\"from\":\"flooder\",\"text\":\"x\"}");
 	}
 
 	@Test
