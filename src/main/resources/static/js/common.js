@@ -236,3 +236,20 @@ export async function fetchCounted(url, options = {}) {
 export function delay(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * Shows what an HTTP polling client receives: its requests and bytes in the counters, each new
+ * message in the list, and its cursor.
+ */
+export function showPolledMessages(client, { counters, list, cursorNode }) {
+  client.on('cost', ({ requests = 0, bytes = 0 }) => {
+    counters.add('requests', requests);
+    counters.add('bytes', bytes);
+  });
+  client.on('message', (message) => {
+    if (list.add(message)) {
+      counters.add('messages');
+    }
+    cursorNode.textContent = String(client.cursor);
+  });
+}

@@ -1,6 +1,6 @@
 // /longpolling: the page of long polling. The client (clients/longpolling.js) keeps one
 // request parked at the server; this module draws what it reports.
-import { Counters, MessageList, bindSendForm, initialRoom, setStatus } from './common.js';
+import { Counters, MessageList, bindSendForm, initialRoom, setStatus, showPolledMessages } from './common.js';
 import { lastId } from './clients/client.js';
 import { LongPollingClient, newClientId } from './clients/longpolling.js';
 
@@ -40,18 +40,9 @@ async function run() {
     return;
   }
   client = new LongPollingClient({ room, cursor, client: clientId, timeout });
-  client.on('cost', ({ requests = 0, bytes = 0 }) => {
-    counters.add('requests', requests);
-    counters.add('bytes', bytes);
-  });
-  client.on('message', (message) => {
-    if (list.add(message)) {
-      counters.add('messages');
-    }
-    cursorNode.textContent = String(client.cursor);
-  });
+  showPolledMessages(client, { counters, list, cursorNode });
   client.on('gap', ({ from, to, missing }) => {
-    list.system(`The queue overflowed while this page was away and the room no longer holds ${missing} `
+    list.system(`While this page was away the room stopped holding ${missing} `
       + `message${missing === 1 ? '' : 's'} (gap: #${from}–#${to}).`);
   });
   client.on('state', ({ state, empty, wait, error }) => {

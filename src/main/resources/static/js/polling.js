@@ -1,6 +1,6 @@
 // /polling: the page of short polling. The client (clients/polling.js) asks the server every
 // interval; this module draws what it reports.
-import { Counters, MessageList, bindSendForm, initialRoom, setStatus } from './common.js';
+import { Counters, MessageList, bindSendForm, initialRoom, setStatus, showPolledMessages } from './common.js';
 import { backoff, lastId } from './clients/client.js';
 import { PollingClient } from './clients/polling.js';
 import { stallWatch } from './stall.js';
@@ -66,16 +66,7 @@ async function start(failures = 0) {
     return;
   }
   client = new PollingClient({ room, cursor, interval });
-  client.on('cost', ({ requests = 0, bytes = 0 }) => {
-    counters.add('requests', requests);
-    counters.add('bytes', bytes);
-  });
-  client.on('message', (message) => {
-    if (list.add(message)) {
-      counters.add('messages');
-    }
-    cursorNode.textContent = String(client.cursor);
-  });
+  showPolledMessages(client, { counters, list, cursorNode });
   client.on('gap', ({ from, to, missing }) => {
     list.system(`${missing} message${missing === 1 ? ' is' : 's are'} no longer retained by the server `
       + `(gap: #${from}–#${to}).`);

@@ -2,7 +2,7 @@
 // server until a message comes (200) or the timeout passes (204); the next request goes out
 // at once with the new cursor. Because every request carries `after`, a lost queue (a drop
 // answered 503, an evicted queue, another instance) costs nothing: the server rebuilds it
-// from the room's history. A `gap` (the queue overflowed) is filled by the shared re-sync.
+// from the room's history. A `gap` (the room no longer holds what the cursor asks for) is filled by the shared re-sync.
 import { fetchCounted, randomId } from '../common.js';
 import { TechniqueClient, backoff, problemDetail, retryAfter } from './client.js';
 
