@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
@@ -75,6 +76,18 @@ final class ChatConnection {
 	 */
 	boolean send(TextMessage frame, int messages) {
 		return this.outbound.send(frame, messages);
+	}
+
+	/**
+	 * Queues a frame in order, but writes it on {@code executor}, not in the caller's
+	 * time (see {@link Outbound#sendLater}).
+	 * @param frame the frame
+	 * @param messages how many messages it delivers
+	 * @param executor where the write starts when the connection's writer is idle
+	 * @return false when the connection is closed
+	 */
+	boolean sendLater(TextMessage frame, int messages, Executor executor) {
+		return this.outbound.sendLater(frame, messages, executor);
 	}
 
 	/** Pings the client, unless frames are being written to it anyway. */

@@ -3,6 +3,7 @@ package io.pushlab.websocket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.pushlab.hub.MessageRules;
 import io.pushlab.technique.Technique;
@@ -37,6 +38,16 @@ public class ChatHandshakeInterceptor implements HandshakeInterceptor {
 	/** Handshake attribute: who owns the name (session id or connection id). */
 	static final String OWNER = "pushlab.owner";
 
+	/**
+	 * Makes connection owners unique across the instances of a cluster without a
+	 * {@code SecureRandom} read per handshake (whose lock 5,000 joining clients queue
+	 * on). Owners need not be secret: a request can never claim a {@code connection:}
+	 * owner, only a {@code session:} one (its cookie).
+	 */
+	private static final String INSTANCE = UUID.randomUUID().toString();
+
+	private static final AtomicLong CONNECTIONS = new AtomicLong();
+
 	private final TechniqueStats stats;
 
 	private final Rejections rejections;
@@ -62,7 +73,8 @@ public class ChatHandshakeInterceptor implements HandshakeInterceptor {
 		}
 		String session = SessionOwner.of(servletRequest);
 		attributes.put(USER, user);
-		attributes.put(OWNER, (session != null) ? session : "connection:" + UUID.randomUUID());
+		attributes.put(OWNER,
+				(session != null) ? session : "connection:" + INSTANCE + ":" + CONNECTIONS.incrementAndGet());
 		return true;
 	}
 

@@ -9,6 +9,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 
 import io.pushlab.config.PushLabProperties;
@@ -47,7 +49,7 @@ public class ChatSessions implements SmartLifecycle, Droppable {
 	private final ConcurrentMap<String, Set<ChatConnection>> byRoom = new ConcurrentHashMap<>();
 
 	/** Presence bytes (frame size times members) a room may send per second. */
-	static final long PRESENCE_BYTES_PER_SECOND = 16L * 1024 * 1024;
+	static final long PRESENCE_BYTES_PER_SECOND = 2L * 1024 * 1024;
 
 	/** Shortest wait of a coalesced presence change. */
 	static final Duration PRESENCE_MIN_DELAY = Duration.ofMillis(50);
@@ -59,6 +61,17 @@ public class ChatSessions implements SmartLifecycle, Droppable {
 	private final TaskScheduler scheduler;
 
 	private final Executor control;
+
+	/**
+	 * Starts presence writes to idle connections: presence frames are queued in order
+	 * under the room's locks, and written here, never while a join waits for a lock.
+	 * Writes are non-blocking, so one thread is enough.
+	 */
+	private final ExecutorService presenceWriter = Executors.newSingleThreadExecutor((runnable) -> {
+		Thread thread = new Thread(runnable, "pushlab-ws-presence");
+		thread.setDaemon(true);
+		return thread;
+	});
 
 	private final Duration pingInterval;
 
@@ -166,17 +179,18 @@ public class ChatSessions implements SmartLifecycle, Droppable {
 				state.awaiting.clear();
 				TextMessage list = this.frames.presence(room, change.users(this.presenceListLimit), change.count());
 				for (ChatConnection joiner : joiners) {
-					joiner.send(list, 0);
+					joiner.sendLater(list, 0, this.presenceWriter);
 				}
 			}
 			if (!change.listChanged()) {
 				return;
 			}
-			if (change.user() != null && !state.coalescing && change.count() <= this.presenceListLimit) {
+			if (change.user() != null && !state.coalescing && !state.flushing
+					&& change.count() <= this.presenceListLimit) {
 				TextMessage delta = this.frames.presenceDelta(room, change.user(), change.joined(), change.count());
 				for (ChatConnection member : members) {
 					if (!joiners.contains(member)) {
-						member.send(delta, 0);
+						member.sendLater(delta, 0, this.presenceWriter);
 					}
 				}
 				return;
@@ -194,32 +208,55 @@ public class ChatSessions implements SmartLifecycle, Droppable {
 
 	/**
 	 * Sends a coalesced room's newest list to its members; a room back within
-	 * {@code presence-list-limit} users gets deltas again from here on.
+	 * {@code presence-list-limit} users gets deltas again from here on. The frames are
+	 * written outside the room's presence monitor, so joins and leaves (which need it)
+	 * never wait for a list going to thousands of members; while a flush is sending,
+	 * changes are coalesced into the next one, so a member never gets an older list after
+	 * a newer delta.
 	 */
 	private void flushPresence(String room, PresenceState state) {
+		List<String> users;
+		List<ChatConnection> members;
+		int count;
 		synchronized (state) {
-			List<String> users = state.latest;
+			if (state.flushing) {
+				// the previous flush is still sending: come back once it is done
+				this.scheduler.schedule(() -> flushPresence(room, state), Instant.now().plus(PRESENCE_MIN_DELAY));
+				return;
+			}
+			users = state.latest;
+			count = state.latestCount;
 			state.latest = null;
 			state.scheduled = false;
-			state.coalescing = state.latestCount > this.presenceListLimit;
-			Set<ChatConnection> members = this.byRoom.get(room);
-			if (members == null || members.isEmpty()) {
+			Set<ChatConnection> current = this.byRoom.get(room);
+			if (current == null || current.isEmpty()) {
 				// no local member left: forget the room's presence state
+				state.coalescing = count > this.presenceListLimit;
 				state.removed = true;
 				this.presenceStates.remove(room, state);
 				return;
 			}
 			if (users == null) {
+				state.coalescing = count > this.presenceListLimit;
 				return;
 			}
-			TextMessage frame = this.frames.presence(room, users, state.latestCount);
-			int sent = 0;
+			members = List.copyOf(current);
+			state.flushing = true;
+		}
+		long bytes = 0;
+		try {
+			TextMessage frame = this.frames.presence(room, users, count);
 			for (ChatConnection member : members) {
-				member.send(frame, 0);
-				sent++;
+				member.sendLater(frame, 0, this.presenceWriter);
 			}
-			long bytes = (long) frame.getPayloadLength() * sent;
-			state.nextAllowedNanos = System.nanoTime() + bytes * 1_000_000_000L / PRESENCE_BYTES_PER_SECOND;
+			bytes = (long) frame.getPayloadLength() * members.size();
+		}
+		finally {
+			synchronized (state) {
+				state.flushing = false;
+				state.nextAllowedNanos = System.nanoTime() + bytes * 1_000_000_000L / PRESENCE_BYTES_PER_SECOND;
+				state.coalescing = state.scheduled || state.latestCount > this.presenceListLimit;
+			}
 		}
 	}
 
@@ -262,6 +299,9 @@ public class ChatSessions implements SmartLifecycle, Droppable {
 		int latestCount;
 
 		boolean scheduled;
+
+		/** A flush is writing its list (outside the monitor). */
+		boolean flushing;
 
 		long nextAllowedNanos;
 
@@ -370,6 +410,7 @@ public class ChatSessions implements SmartLifecycle, Droppable {
 		for (ChatConnection connection : this.byId.values()) {
 			connection.closeQuietly(CloseStatus.GOING_AWAY.withReason("server shutting down"));
 		}
+		this.presenceWriter.shutdown();
 	}
 
 	@Override

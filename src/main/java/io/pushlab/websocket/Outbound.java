@@ -1,6 +1,8 @@
 package io.pushlab.websocket;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
@@ -165,6 +167,52 @@ final class Outbound {
 			return false;
 		}
 		write(first);
+		return true;
+	}
+
+	/**
+	 * Queues a frame like {@link #send}, but never writes in the caller's time even when
+	 * the writer is idle: the write then starts on {@code executor}. For callers that
+	 * hold a lock that orders frames (presence): the frame takes its place in the queue
+	 * at once, and the lock is not held for the write.
+	 * @param message the frame (shared, never modified)
+	 * @param messages how many messages it delivers, for the statistics
+	 * @param executor where an idle writer is started
+	 * @return false when the connection is closed, or has just been closed as too slow
+	 */
+	boolean sendLater(TextMessage message, int messages, Executor executor) {
+		Frame frame = new Frame(message, messages, message.getPayloadLength());
+		boolean start;
+		synchronized (this) {
+			if (this.closeReason != null) {
+				return false;
+			}
+			if (this.queue.size() >= this.maxFrames
+					|| (this.queuedBytes + frame.bytes() > this.maxBytes && !this.queue.isEmpty())) {
+				closeLocked(TOO_SLOW);
+				start = false;
+				frame = null;
+			}
+			else {
+				this.queue.add(frame);
+				this.queuedBytes += frame.bytes();
+				start = !this.writing;
+				this.writing = true;
+			}
+		}
+		if (frame == null) {
+			this.sink.close(TOO_SLOW);
+			return false;
+		}
+		if (start) {
+			try {
+				executor.execute(() -> write(next()));
+			}
+			catch (RejectedExecutionException ex) {
+				// shutting down
+				write(next());
+			}
+		}
 		return true;
 	}
 

@@ -34,25 +34,25 @@ class LargeRoomPresenceTests {
 	@Test
 	void othersGetDeltasInASmallRoomAndTheJoinerGetsTheList() {
 		String room = "small-" + UUID.randomUUID().toString().substring(0, 8);
-		try (ChatClient ann = ChatClient.connect(this.port, "ann");
-				ChatClient ben = ChatClient.connect(this.port, "ben")) {
-			ann.join(room);
-			ann.awaitPresence(room, "ann");
-			ben.join(room);
-			ben.awaitPresence(room, "ann", "ben");
-			ann.awaitPresence(room, "ann", "ben");
-			JsonNode delta = ann.frames("presence").get(ann.frames("presence").size() - 1);
+		try (ChatClient ada = ChatClient.connect(this.port, "ada");
+				ChatClient bea = ChatClient.connect(this.port, "bea")) {
+			ada.join(room);
+			ada.awaitPresence(room, "ada");
+			bea.join(room);
+			bea.awaitPresence(room, "ada", "bea");
+			ada.awaitPresence(room, "ada", "bea");
+			JsonNode delta = ada.frames("presence").get(ada.frames("presence").size() - 1);
 			assertThat(delta.has("users")).as("no list for the others").isFalse();
-			assertThat(delta.path("joined").asString()).isEqualTo("ben");
+			assertThat(delta.path("joined").asString()).isEqualTo("bea");
 			assertThat(delta.path("count").asInt()).isEqualTo(2);
-			JsonNode list = ben.frames("presence").get(0);
-			assertThat(list.path("users").valueStream().map(JsonNode::asString).toList()).containsExactly("ann", "ben");
+			JsonNode list = bea.frames("presence").get(0);
+			assertThat(list.path("users").valueStream().map(JsonNode::asString).toList()).containsExactly("ada", "bea");
 			assertThat(list.path("count").asInt()).isEqualTo(2);
 
-			ben.send("type", "leave", "room", room);
-			ann.awaitPresence(room, "ann");
-			JsonNode left = ann.frames("presence").get(ann.frames("presence").size() - 1);
-			assertThat(left.path("left").asString()).isEqualTo("ben");
+			bea.send("type", "leave", "room", room);
+			ada.awaitPresence(room, "ada");
+			JsonNode left = ada.frames("presence").get(ada.frames("presence").size() - 1);
+			assertThat(left.path("left").asString()).isEqualTo("bea");
 			assertThat(left.path("count").asInt()).isEqualTo(1);
 		}
 	}

@@ -63,6 +63,38 @@ class OutboundTests {
 	}
 
 	@Test
+	void sendLaterQueuesInOrderButWritesOnlyOnTheExecutor() {
+		this.sink.inline = true;
+		Outbound outbound = outbound(1 << 20, 1 << 20);
+		List<Runnable> executor = new ArrayList<>();
+		assertThat(outbound.sendLater(frame("list"), 0, executor::add)).isTrue();
+		assertThat(this.sink.written).as("nothing written in the caller's time").isEmpty();
+		// a frame sent after it, inline or not, queues behind it
+		assertThat(outbound.send(frame("chat"), 1)).isTrue();
+		assertThat(outbound.sendLater(frame("delta"), 0, executor::add)).isTrue();
+		assertThat(this.sink.written).isEmpty();
+		assertThat(executor).as("one start for an idle writer").hasSize(1);
+		executor.get(0).run();
+		assertThat(this.sink.written).containsExactly("list", "chat", "delta");
+		assertThat(outbound.backlog()).isZero();
+		// idle again: the next frame sent inline is written at once
+		assertThat(outbound.send(frame("next"), 1)).isTrue();
+		assertThat(this.sink.written).last().isEqualTo("next");
+	}
+
+	@Test
+	void sendLaterKeepsTheBounds() {
+		Outbound outbound = outbound(1 << 20, 3);
+		List<Runnable> executor = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			assertThat(outbound.sendLater(frame("m" + i), 0, executor::add)).isTrue();
+		}
+		assertThat(outbound.sendLater(frame("m3"), 0, executor::add)).isFalse();
+		assertThat(outbound.closeReason()).isEqualTo(Outbound.TOO_SLOW);
+		assertThat(this.sink.closes).containsExactly(Outbound.TOO_SLOW);
+	}
+
+	@Test
 	void keepsOneWriteInFlightAndContinuesFromTheReportingThread() {
 		Outbound outbound = outbound(1 << 20, 10_000);
 		for (int i = 0; i < 1_000; i++) {
