@@ -146,9 +146,10 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 	 * considered dead: its presence entries and name claims are dropped
 	 * @param syncInterval how often each instance checks the shared log for messages its
 	 * pub/sub connection missed (after a reconnect) and delivers them
-	 * @param fanoutCapacity what pub/sub heard that may wait for the fan-out thread; more
-	 * is dropped and counted ({@code pushlab.redis.fanout.dropped}): messages are then
-	 * read back from the log, presence lists re-read, private messages lost
+	 * @param fanoutCapacity room messages, presence lists and syncs that may wait for the
+	 * fan-out thread; more is dropped and counted ({@code pushlab.redis.fanout.dropped}):
+	 * messages are then read back from the log, presence lists re-read; private messages
+	 * are never dropped and do not count
 	 */
 	public record Redis(@DefaultValue("pushlab:") @NotNull String keyPrefix,
 			@DefaultValue("15s") @NotNull Duration instanceTtl, @DefaultValue("1s") @NotNull Duration syncInterval,
