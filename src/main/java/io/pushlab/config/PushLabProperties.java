@@ -59,10 +59,12 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 	/**
 	 * Bounds on rooms, which are created on first use.
 	 *
-	 * @param max most rooms held at once; publishing to or subscribing to one more is
-	 * answered 429 (WebSocket: error {@code too_many_rooms})
+	 * @param max most rooms held at once (with the Redis broker: in the cluster);
+	 * publishing to or subscribing to one more is answered 429 (WebSocket: error
+	 * {@code too_many_rooms})
 	 * @param idleTtl a room without subscribers that nobody has published to or read for
-	 * this long is removed with its history
+	 * this long is removed with its history (with the Redis broker: from Redis and from
+	 * each instance; an unused room stream also expires in Redis after twice this)
 	 */
 	public record Rooms(@DefaultValue("1000") @Min(1) int max, @DefaultValue("15m") @NotNull Duration idleTtl) {
 	}

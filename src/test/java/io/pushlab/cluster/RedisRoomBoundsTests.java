@@ -26,8 +26,8 @@ import static org.awaitility.Awaitility.await;
  * every instance), and a room without subscribers left unused for
  * {@code pushlab.rooms.idle-ttl} leaves every instance's memory (counted in
  * {@code evicted.rooms}) and Redis (its keys are deleted, its stream expires), while a
- * room with a live subscriber stays and keeps receiving. Each test runs its own
- * {@code redis-server} and two instances.
+ * room with a live subscriber stays and keeps receiving; presence state goes with a
+ * room's last member. Each test runs its own {@code redis-server} and two instances.
  */
 class RedisRoomBoundsTests {
 
@@ -176,6 +176,40 @@ class RedisRoomBoundsTests {
 			JsonNode read = this.a.api().getJson("/api/rooms/idle-1/messages?after=0");
 			assertThat(read.get("messages")).hasSize(1);
 			assertThat(kept.ended()).isFalse();
+		}
+	}
+
+	@Test
+	void aChatRoomLeftByItsLastMemberLeavesNoPresenceStateBehind() throws Exception {
+		startCluster("--pushlab.rooms.idle-ttl=1s");
+		String instanceRooms = this.prefix + "instance:" + this.a.bean(ClusterInstance.class).id() + ":rooms";
+		try (RedisFaultTests.Chat alice = RedisFaultTests.Chat.connect(this.a, "alice")) {
+			for (int i = 1; i <= 5; i++) {
+				alice.join("talk-" + i);
+				alice.awaitPresence("talk-" + i, "alice");
+			}
+			assertThat(this.redis.command("SCARD", instanceRooms)).isEqualTo(":5");
+			for (int i = 1; i <= 5; i++) {
+				alice.send("{\"type\":\"leave\",\"room\":\"talk-" + i + "\"}");
+			}
+			await().atMost(WAIT).untilAsserted(() -> {
+				assertThat(this.redis.command("SCARD", instanceRooms)).isEqualTo(":0");
+				for (int i = 1; i <= 5; i++) {
+					assertThat(this.redis.command("EXISTS", this.prefix + "presence:talk-" + i)).isEqualTo(":0");
+					assertThat(this.a.bean(RedisPresence.class).localMembers("talk-" + i)).isEmpty();
+				}
+			});
+			// and the rooms themselves go once idle
+			await().atMost(WAIT)
+				.until(() -> ":0".equals(this.redis.command("ZCARD", this.prefix + "rooms"))
+						&& !this.a.bean(RedisBroker.class).holds("talk-1"));
+			// a member who is still there keeps the room listed
+			alice.join("talk-1");
+			await().atMost(WAIT)
+				.until(() -> ":1".equals(this.redis.command("SCARD", instanceRooms))
+						&& this.a.bean(RedisPresence.class).localMembers("talk-1").equals(List.of("alice")));
+			assertThat(this.b.bean(RedisPresence.class).members("talk-1")).containsExactly("alice");
+			assertThat(alice.isClosed()).isFalse();
 		}
 	}
 
