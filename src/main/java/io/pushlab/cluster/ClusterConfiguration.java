@@ -54,8 +54,9 @@ public class ClusterConfiguration {
 	@Bean
 	RedisBroker redisBroker(StringRedisTemplate redis, RedisKeys keys, PushLabProperties properties, MessageCodec codec,
 			JsonMapper jsonMapper, Clock clock, FanOut fanout, TaskScheduler scheduler) {
-		RedisRoomLog log = new RedisRoomLog(redis, keys, codec, jsonMapper, clock, properties.historySize());
-		return new RedisBroker(log, fanout, scheduler, properties.redis().syncInterval());
+		RedisRoomLog log = new RedisRoomLog(redis, keys, codec, jsonMapper, clock, properties.historySize(),
+				properties.rooms().max(), properties.rooms().idleTtl());
+		return new RedisBroker(log, fanout, scheduler, properties.redis().syncInterval(), clock::millis);
 	}
 
 	/**

@@ -7,13 +7,18 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 
 import io.pushlab.hub.Broker;
 import io.pushlab.hub.BrokerUnavailableException;
 import io.pushlab.hub.Draft;
 import io.pushlab.hub.Envelope;
+import io.pushlab.hub.RoomLimitException;
 import io.pushlab.hub.Slice;
 import io.pushlab.hub.Subscriber;
 import io.pushlab.hub.Subscription;
@@ -39,6 +44,14 @@ import org.springframework.scheduling.TaskScheduler;
  * for is recovered the same way, from the log. When Redis is unreachable, publishing and
  * reading throw {@link BrokerUnavailableException}; subscribing still succeeds and
  * catches up once Redis is back.
+ * <p>
+ * Rooms are bounded ({@code pushlab.rooms.max} in the cluster, see {@link RedisRoomLog}).
+ * This instance's state of a room (its {@link RoomFeed}: subscribers, newest id, last
+ * use) is removed by {@link #evictIdleRooms()} once it has no subscriber here and was not
+ * used here for {@code pushlab.rooms.idle-ttl}; every message channel is shared by all
+ * rooms, so there is no per-room subscription to undo. A thread of its own keeps the
+ * rooms with subscribers here marked as used in Redis and evicts idle rooms from Redis, a
+ * few times per idle time.
  */
 public class RedisBroker implements Broker, MessageListener, SubscriptionListener, SmartLifecycle {
 
@@ -52,9 +65,9 @@ public class RedisBroker implements Broker, MessageListener, SubscriptionListene
 
 	private final Duration syncInterval;
 
-	private final ConcurrentMap<String, RoomFeed> feeds = new ConcurrentHashMap<>();
+	private final LongSupplier clock;
 
-	private final ConcurrentMap<String, Long> lastIds = new ConcurrentHashMap<>();
+	private final ConcurrentMap<String, RoomFeed> feeds = new ConcurrentHashMap<>();
 
 	private final AtomicBoolean syncQueued = new AtomicBoolean();
 
@@ -62,18 +75,35 @@ public class RedisBroker implements Broker, MessageListener, SubscriptionListene
 
 	private ScheduledFuture<?> sync;
 
-	RedisBroker(RedisRoomLog log, FanOut fanout, TaskScheduler scheduler, Duration syncInterval) {
+	private ScheduledExecutorService upkeep;
+
+	/**
+	 * @param clock the clock of idleness, in ms
+	 */
+	RedisBroker(RedisRoomLog log, FanOut fanout, TaskScheduler scheduler, Duration syncInterval, LongSupplier clock) {
 		this.log = log;
 		this.fanout = fanout;
 		this.scheduler = scheduler;
 		this.syncInterval = syncInterval;
+		this.clock = clock;
 	}
 
+	/**
+	 * @throws RoomLimitException when the room is new and the cluster holds its maximum
+	 */
 	@Override
 	public Envelope publish(String room, Draft draft) {
-		Envelope envelope = this.log.append(room, draft, this.lastIds.getOrDefault(room, 0L));
-		remember(room, envelope.id());
+		RoomFeed known = this.feeds.get(room);
+		Envelope envelope = this.log.append(room, draft, (known != null) ? known.lastId() : 0);
+		// held only once Redis took it: a refused room leaves nothing behind here
+		RoomFeed feed = this.feeds.computeIfAbsent(room, this::newFeed);
+		feed.remember(envelope.id());
+		feed.touch();
 		return envelope;
+	}
+
+	private RoomFeed newFeed(String room) {
+		return new RoomFeed(room, this.clock);
 	}
 
 	@Override
@@ -95,13 +125,14 @@ public class RedisBroker implements Broker, MessageListener, SubscriptionListene
 
 	/**
 	 * The newest id this instance knows of, kept up to date by every publish and every
-	 * message heard; asks Redis only for a room it has not seen yet.
+	 * message heard; asks Redis only for a room it holds no state of.
 	 */
 	@Override
 	public long lastId(String room) {
-		Long known = this.lastIds.get(room);
-		if (known != null) {
-			return known;
+		RoomFeed known = this.feeds.get(room);
+		if (known != null && known.lastId() > 0) {
+			known.touch();
+			return known.lastId();
 		}
 		try {
 			long last = this.log.lastIds(List.of(room)).get(0);
@@ -119,15 +150,28 @@ public class RedisBroker implements Broker, MessageListener, SubscriptionListene
 	 * wants the whole replay goes live at once and the sync delivers what it missed
 	 * later; one with a replay limit (a chat join's newest messages) cannot be caught up
 	 * that way, so it fails with {@link BrokerUnavailableException}.
+	 * @throws RoomLimitException when the room is new and the cluster holds its maximum
 	 */
 	@Override
 	public Subscription subscribe(String room, long after, Subscriber subscriber) {
-		RoomFeed feed = this.feeds.computeIfAbsent(room, RoomFeed::new);
+		try {
+			this.log.open(room);
+		}
+		catch (BrokerUnavailableException ex) {
+			// Redis is away: the room cannot be counted now; the upkeep marks it used
+			// later
+		}
+		RoomFeed feed;
+		RoomFeed.Registration registration;
+		do {
+			feed = this.feeds.computeIfAbsent(room, this::newFeed);
+			registration = feed.register(subscriber, (after >= 0) ? after : -1, after >= 0);
+		}
+		while (registration == null);
 		if (after < 0) {
-			return feed.register(subscriber, -1, false);
+			return registration;
 		}
 		int limit = subscriber.replayLimit();
-		RoomFeed.Registration registration = feed.register(subscriber, after, true);
 		Slice replay;
 		try {
 			replay = (limit == Integer.MAX_VALUE) ? this.log.read(room, after, this.log.historySize())
@@ -142,7 +186,7 @@ public class RedisBroker implements Broker, MessageListener, SubscriptionListene
 			feed.finishReplay(registration, List.of(), false, after);
 			return registration;
 		}
-		remember(room, replay.last());
+		feed.remember(replay.last());
 		feed.finishReplay(registration, replay.messages(), replay.gap(), replay.last());
 		return registration;
 	}
@@ -154,6 +198,86 @@ public class RedisBroker implements Broker, MessageListener, SubscriptionListene
 	public int subscriberCount(String room) {
 		RoomFeed feed = this.feeds.get(room);
 		return (feed != null) ? feed.size() : 0;
+	}
+
+	/**
+	 * @throws RoomLimitException when the room is held neither here nor in Redis and the
+	 * cluster holds its maximum (when Redis is away the room is let through: publishing
+	 * then answers 503)
+	 */
+	@Override
+	public void admit(String room) {
+		RoomFeed feed = this.feeds.get(room);
+		if (feed != null && feed.size() > 0) {
+			return;
+		}
+		try {
+			this.log.admit(room);
+		}
+		catch (BrokerUnavailableException ex) {
+			// let it through: what comes next answers 503 or catches up later
+		}
+	}
+
+	/**
+	 * Removes this instance's state of every room that has had no subscriber here, and no
+	 * publish, read or subscription here, for the idle time (no Redis I/O: Redis's rooms
+	 * are evicted by the upkeep thread).
+	 * @return how many rooms' state was removed
+	 */
+	@Override
+	public int evictIdleRooms() {
+		long ttl = this.log.idleTtlMillis();
+		if (ttl <= 0) {
+			return 0;
+		}
+		long cutoff = this.clock.getAsLong() - ttl;
+		int evicted = 0;
+		for (RoomFeed feed : this.feeds.values()) {
+			if (feed.size() == 0 && feed.lastActive() < cutoff && feed.evictIfIdle(cutoff)) {
+				this.feeds.remove(feed.room(), feed);
+				evicted++;
+			}
+		}
+		return evicted;
+	}
+
+	/**
+	 * @return how many rooms this instance holds state of
+	 */
+	public int roomCount() {
+		return this.feeds.size();
+	}
+
+	/**
+	 * @param room a room
+	 * @return whether this instance holds state of the room
+	 */
+	public boolean holds(String room) {
+		return this.feeds.containsKey(room);
+	}
+
+	/**
+	 * Marks the rooms with subscribers here as used in Redis, then evicts Redis's idle
+	 * rooms. Runs on the upkeep thread.
+	 */
+	void upkeep() {
+		List<String> subscribed = new ArrayList<>();
+		for (RoomFeed feed : this.feeds.values()) {
+			if (feed.size() > 0) {
+				subscribed.add(feed.room());
+			}
+		}
+		try {
+			this.log.touch(subscribed);
+			int evicted = this.log.evictIdle();
+			if (evicted > 0 && logger.isDebugEnabled()) {
+				logger.debug("Evicted " + evicted + " idle room(s) from Redis");
+			}
+		}
+		catch (BrokerUnavailableException ex) {
+			logger.debug("Could not keep the rooms in Redis up to date; will retry", ex);
+		}
 	}
 
 	/**
@@ -186,11 +310,11 @@ public class RedisBroker implements Broker, MessageListener, SubscriptionListene
 			logger.warn("Ignoring a malformed message on the messages channel", ex);
 			return;
 		}
-		remember(envelope.room(), envelope.id());
 		RoomFeed feed = this.feeds.get(envelope.room());
 		if (feed == null) {
 			return;
 		}
+		feed.remember(envelope.id());
 		long lowest = feed.lowestCursor();
 		if (lowest < envelope.id() - 1) {
 			catchUp(feed, lowest, envelope.id() - 1);
@@ -225,7 +349,7 @@ public class RedisBroker implements Broker, MessageListener, SubscriptionListene
 		}
 		for (int i = 0; i < waiting.size(); i++) {
 			RoomFeed feed = waiting.get(i);
-			remember(feed.room(), lasts.get(i));
+			feed.remember(lasts.get(i));
 			if (lasts.get(i) > cursors.get(i)) {
 				catchUp(feed, cursors.get(i), lasts.get(i));
 			}
@@ -250,9 +374,15 @@ public class RedisBroker implements Broker, MessageListener, SubscriptionListene
 		}
 	}
 
+	/**
+	 * Updates the newest id of a room this instance holds state of, and counts it as a
+	 * use; a read of a room it does not hold leaves nothing behind.
+	 */
 	private void remember(String room, long id) {
-		if (id > 0) {
-			this.lastIds.merge(room, id, Math::max);
+		RoomFeed feed = this.feeds.get(room);
+		if (feed != null) {
+			feed.remember(id);
+			feed.touch();
 		}
 	}
 
@@ -269,7 +399,26 @@ public class RedisBroker implements Broker, MessageListener, SubscriptionListene
 	@Override
 	public void start() {
 		this.sync = this.scheduler.scheduleWithFixedDelay(this::requestSync, this.syncInterval);
+		long ttl = this.log.idleTtlMillis();
+		if (ttl > 0) {
+			long period = Math.max(50, Math.min(30_000, ttl / 4));
+			this.upkeep = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+				Thread thread = new Thread(runnable, "pushlab-redis-rooms");
+				thread.setDaemon(true);
+				return thread;
+			});
+			this.upkeep.scheduleWithFixedDelay(this::runUpkeep, period, period, TimeUnit.MILLISECONDS);
+		}
 		this.running = true;
+	}
+
+	private void runUpkeep() {
+		try {
+			upkeep();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Keeping the rooms in Redis up to date failed", ex);
+		}
 	}
 
 	@Override
@@ -277,6 +426,10 @@ public class RedisBroker implements Broker, MessageListener, SubscriptionListene
 		this.running = false;
 		if (this.sync != null) {
 			this.sync.cancel(false);
+		}
+		if (this.upkeep != null) {
+			this.upkeep.shutdownNow();
+			this.upkeep = null;
 		}
 	}
 

@@ -26,6 +26,29 @@ public final class RedisKeys {
 		return this.prefix + "room:" + room + ":log";
 	}
 
+	/**
+	 * The rooms held in the cluster: a sorted set of room names scored by when each was
+	 * last used (Redis time, ms); its size is what {@code pushlab.rooms.max} bounds.
+	 */
+	String rooms() {
+		return this.prefix + "rooms";
+	}
+
+	/**
+	 * The last ids of evicted rooms: a sorted set of room names scored by their last id,
+	 * at most 10 × {@code pushlab.rooms.max} of them (the lowest are forgotten first).
+	 */
+	String evictedRooms() {
+		return this.prefix + "rooms-evicted";
+	}
+
+	/**
+	 * The highest last id forgotten from {@link #evictedRooms()}: where new rooms start.
+	 */
+	String forgottenLastId() {
+		return this.prefix + "rooms-forgotten";
+	}
+
 	/** The pub/sub channel that carries every room's new messages to every instance. */
 	String messagesChannel() {
 		return this.prefix + "messages";

@@ -39,6 +39,10 @@ import org.springframework.data.redis.core.script.RedisScript;
  * room's joins and leaves while it runs, so a retry never undoes a newer change. After
  * the pub/sub connection subscribes again (Redis came back), the lists of the rooms with
  * local members are read again, since announcements made meanwhile were not heard.
+ * <p>
+ * Per-room state is bounded: a room leaves this instance's memory with its last local
+ * member, and this instance's room set in Redis (used to reap its members when it dies)
+ * with it; a room's member hash disappears from Redis with its last member.
  */
 public class RedisPresence implements Presence, MessageListener, SubscriptionListener, ClusterInstance.Listener {
 
@@ -151,6 +155,21 @@ public class RedisPresence implements Presence, MessageListener, SubscriptionLis
 			local kind = 'sync'
 			local who = ''
 			""" + LIST, List.class);
+
+	/**
+	 * Forgets a room in this instance's room set once none of its members is in the room
+	 * (so the set stays as small as the rooms it has members in). KEYS: presence hash,
+	 * instance rooms. ARGV: room, instance. Returns 1 when it forgot the room.
+	 */
+	private static final RedisScript<Long> FORGET = RedisScript.of("""
+			local own = ARGV[2] .. '/'
+			for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
+				if string.sub(field, 1, #own) == own then
+					return 0
+				end
+			end
+			return redis.call('SREM', KEYS[2], ARGV[1])
+			""", Long.class);
 
 	private final StringRedisTemplate redis;
 
@@ -311,9 +330,20 @@ public class RedisPresence implements Presence, MessageListener, SubscriptionLis
 				local.removed = true;
 				this.rooms.remove(room, local);
 			}
+			else {
+				return;
+			}
 		}
 		finally {
 			local.lock.writeLock().unlock();
+		}
+		try {
+			// checked in Redis: a join made meanwhile (a new local room) keeps it listed
+			this.redis.execute(FORGET, List.of(this.keys.presence(room), this.keys.instanceRooms(this.instance.id())),
+					room, this.instance.id());
+		}
+		catch (DataAccessException ex) {
+			// stays listed: harmless, the set goes with this instance
 		}
 	}
 

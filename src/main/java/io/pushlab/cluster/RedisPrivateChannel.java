@@ -21,9 +21,10 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * The cluster-wide {@link PrivateChannel}: a message to a user whose name is claimed
  * anywhere in the cluster is published on one Redis channel; every instance hands it to
  * its listeners (on the fan-out thread), which deliver it to their own connections of the
- * sender and addressee. Nothing is stored: a private message heard while the fan-out
- * queue is full is dropped (counted as {@code pushlab.redis.fanout.dropped{kind=private}}
- * and logged), like one sent while a connection is down.
+ * sender and addressee, in the order Redis published them. Nothing is stored, so nothing
+ * could read a lost one back: a private message heard is never dropped for a full fan-out
+ * queue ({@link FanOut#executeAlways}); one sent while a connection is down is not
+ * delivered to it.
  */
 public class RedisPrivateChannel implements PrivateChannel, MessageListener {
 
@@ -73,13 +74,14 @@ public class RedisPrivateChannel implements PrivateChannel, MessageListener {
 	}
 
 	/**
-	 * Called on the pub/sub connection's thread; hands the message to the fan-out thread.
+	 * Called on the pub/sub connection's thread; hands the message to the fan-out thread,
+	 * whatever its queue holds (only a stopped fan-out refuses it).
 	 */
 	@Override
 	public void onMessage(Message message, byte[] pattern) {
 		byte[] body = message.getBody();
-		if (!this.fanout.execute("private", () -> deliver(body))) {
-			logger.warn("Dropped a private message: the Redis fan-out queue is full");
+		if (!this.fanout.executeAlways("private", () -> deliver(body))) {
+			logger.debug("Not delivering a private message: the Redis fan-out has stopped");
 		}
 	}
 

@@ -1,6 +1,8 @@
 package io.pushlab.cluster;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 
@@ -9,6 +11,7 @@ import io.pushlab.hub.Draft;
 import io.pushlab.hub.Envelope;
 import io.pushlab.hub.Message;
 import io.pushlab.hub.MessageCodec;
+import io.pushlab.hub.RoomLimitException;
 import io.pushlab.hub.Slice;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -24,6 +27,16 @@ import org.springframework.data.redis.core.script.RedisScript;
  * message id) and publishes it, atomically: ids, history order and fan-out order agree on
  * every instance. Every failure to reach Redis becomes a
  * {@link BrokerUnavailableException}. Thread-safe.
+ * <p>
+ * Rooms are bounded cluster-wide: a sorted set ({@link RedisKeys#rooms()}) holds every
+ * room with when it was last used (a publish, a read, a subscription, or a subscriber
+ * still listening somewhere, see {@link #touch}); creating one more than {@code maxRooms}
+ * is refused ({@link RoomLimitException}). {@link #evictIdle} removes the rooms unused
+ * for the idle time with their sequence and stream, and remembers their last ids (for the
+ * 10 × {@code maxRooms} highest; past that the highest forgotten id is where new rooms
+ * start), so a room created again continues its ids. Each stream also expires in Redis
+ * itself after twice the idle time without use, so Redis memory stays bounded even when
+ * no instance runs the eviction.
  */
 class RedisRoomLog {
 
@@ -32,18 +45,38 @@ class RedisRoomLog {
 	 */
 	private static final String ZERO_ID_PREFIX = "{\"id\":0";
 
+	/** Sets local {@code now} to Redis time in ms. */
+	private static final String NOW = """
+			local t = redis.call('TIME')
+			local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+			""";
+
 	/**
-	 * KEYS: sequence, log. ARGV: channel, the JSON after the id, history size, the lowest
-	 * id this instance knows is taken (so ids never go back, even when Redis lost its
-	 * data).
+	 * KEYS: sequence, log, rooms, evicted rooms, forgotten last id. ARGV: channel, the
+	 * JSON after the id, history size, the lowest id this instance knows is taken (so ids
+	 * never go back, even when Redis lost its data), room, most rooms, stream expiry ms
+	 * (0: none). Returns the id, or -1 when the room is new and the cluster holds its
+	 * maximum of rooms.
 	 */
-	private static final RedisScript<Long> APPEND = RedisScript.of("""
+	private static final RedisScript<Long> APPEND = RedisScript.of(NOW + """
+			local room = ARGV[5]
+			if not redis.call('ZSCORE', KEYS[3], room) and redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[6]) then
+				return -1
+			end
+			redis.call('ZADD', KEYS[3], now, room)
 			local id = redis.call('INCR', KEYS[1])
 			local floor = tonumber(ARGV[4])
 			if id == 1 then
 				local top = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
 				if top[1] then
 					floor = math.max(floor, tonumber(string.match(top[1][1], '^(%d+)')))
+				end
+				local evicted = redis.call('ZSCORE', KEYS[4], room)
+				if evicted then
+					floor = math.max(floor, tonumber(evicted))
+					redis.call('ZREM', KEYS[4], room)
+				else
+					floor = math.max(floor, tonumber(redis.call('GET', KEYS[5]) or '0'))
 				end
 			end
 			if id <= floor then
@@ -52,21 +85,107 @@ class RedisRoomLog {
 			end
 			local json = '{"id":' .. id .. ARGV[2]
 			redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[3], id .. '-0', 'json', json)
+			if tonumber(ARGV[7]) > 0 then
+				redis.call('PEXPIRE', KEYS[2], ARGV[7])
+			end
 			redis.call('PUBLISH', ARGV[1], json)
 			return id
 			""", Long.class);
 
 	/**
-	 * KEYS: sequence, log. ARGV: first id wanted, most entries. Returns the room's last
-	 * id, then the JSON of each entry, oldest first, all as strings.
+	 * KEYS: rooms, log. ARGV: room, most rooms, stream expiry ms (0: none), {@code open}
+	 * (records the room as used now) or {@code check}. Returns 1, or 0 when the room is
+	 * new and the cluster holds its maximum of rooms.
+	 */
+	private static final RedisScript<Long> OPEN = RedisScript.of(NOW + """
+			if not redis.call('ZSCORE', KEYS[1], ARGV[1]) and redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then
+				return 0
+			end
+			if ARGV[4] == 'open' then
+				redis.call('ZADD', KEYS[1], now, ARGV[1])
+				if tonumber(ARGV[3]) > 0 then
+					redis.call('PEXPIRE', KEYS[2], ARGV[3])
+				end
+			end
+			return 1
+			""", Long.class);
+
+	/**
+	 * Rooms with subscribers here are in use. KEYS: rooms. ARGV: key prefix, stream
+	 * expiry ms (0: none), then the rooms. Returns how many.
+	 */
+	private static final RedisScript<Long> TOUCH = RedisScript.of(NOW + """
+			for i = 3, #ARGV do
+				redis.call('ZADD', KEYS[1], now, ARGV[i])
+				if tonumber(ARGV[2]) > 0 then
+					redis.call('PEXPIRE', ARGV[1] .. 'room:' .. ARGV[i] .. ':log', ARGV[2])
+				end
+			end
+			return #ARGV - 2
+			""", Long.class);
+
+	/**
+	 * Removes rooms unused for the idle time. KEYS: rooms, evicted rooms, forgotten last
+	 * id. ARGV: key prefix, idle time ms, most evicted rooms remembered, most rooms per
+	 * run. Returns how many rooms it removed.
+	 */
+	private static final RedisScript<Long> EVICT = RedisScript.of(
+			NOW + """
+					local idle = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[2]), 'LIMIT', 0, tonumber(ARGV[4]))
+					for _, room in ipairs(idle) do
+						local seq = ARGV[1] .. 'room:' .. room .. ':seq'
+						local log = ARGV[1] .. 'room:' .. room .. ':log'
+						local last = tonumber(redis.call('GET', seq) or '0')
+						local top = redis.call('XREVRANGE', log, '+', '-', 'COUNT', 1)
+						if top[1] then
+							last = math.max(last, tonumber(string.match(top[1][1], '^(%d+)')))
+						end
+						if last > 0 then
+							redis.call('ZADD', KEYS[2], last, room)
+						end
+						redis.call('DEL', seq, log)
+						redis.call('ZREM', KEYS[1], room)
+					end
+					local over = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[3])
+					if over > 0 then
+						local popped = redis.call('ZPOPMIN', KEYS[2], over)
+						local floor = tonumber(redis.call('GET', KEYS[3]) or '0')
+						for i = 2, #popped, 2 do
+							floor = math.max(floor, tonumber(popped[i]))
+						end
+						redis.call('SET', KEYS[3], string.format('%d', floor))
+					end
+					return #idle
+					""",
+			Long.class);
+
+	/**
+	 * KEYS: evicted rooms, then the sequence of each room. ARGV: the rooms. Returns each
+	 * room's last id (an evicted room's as it was), as strings.
+	 */
+	@SuppressWarnings("rawtypes")
+	private static final RedisScript<List> LAST_IDS = RedisScript.of("""
+			local out = {}
+			for i = 1, #ARGV do
+				local last = redis.call('GET', KEYS[i + 1]) or redis.call('ZSCORE', KEYS[1], ARGV[i]) or '0'
+				out[i] = string.format('%d', tonumber(last))
+			end
+			return out
+			""", List.class);
+
+	/**
+	 * KEYS: sequence, log, rooms, evicted rooms. ARGV: first id wanted, most entries,
+	 * room, stream expiry ms (0: none). Returns the room's last id (an evicted room's as
+	 * it was), then the JSON of each entry, oldest first, all as strings; a room that
+	 * exists counts as used now.
 	 */
 	@SuppressWarnings("rawtypes")
 	private static final RedisScript<List> READ = readScript(
 			"redis.call('XRANGE', KEYS[2], ARGV[1] .. '-0', '+', 'COUNT', ARGV[2])");
 
 	/**
-	 * KEYS: sequence, log. ARGV: first id wanted, most entries. Returns the room's last
-	 * id, then the JSON of the newest entries from the first id on, newest first.
+	 * KEYS and ARGV as {@link #READ}. Returns the room's last id, then the JSON of the
+	 * newest entries from the first id on, newest first.
 	 */
 	@SuppressWarnings("rawtypes")
 	private static final RedisScript<List> READ_NEWEST = readScript(
@@ -80,8 +199,15 @@ class RedisRoomLog {
 	 */
 	@SuppressWarnings("rawtypes")
 	private static RedisScript<List> readScript(String range) {
-		return RedisScript.of("""
-				local out = { redis.call('GET', KEYS[1]) or '0' }
+		return RedisScript.of(NOW + """
+				local last = redis.call('GET', KEYS[1]) or redis.call('ZSCORE', KEYS[4], ARGV[3]) or '0'
+				local out = { string.format('%%d', tonumber(last)) }
+				if redis.call('ZSCORE', KEYS[3], ARGV[3]) then
+					redis.call('ZADD', KEYS[3], now, ARGV[3])
+					if tonumber(ARGV[4]) > 0 then
+						redis.call('PEXPIRE', KEYS[2], ARGV[4])
+					end
+				end
 				local entries = %s
 				for _, entry in ipairs(entries) do
 					local fields = entry[2]
@@ -107,14 +233,29 @@ class RedisRoomLog {
 
 	private final int historySize;
 
+	private final int maxRooms;
+
+	private final long idleTtlMillis;
+
+	/** Twice the idle time: when an unused stream expires in Redis itself; 0: never. */
+	private final long expiryMillis;
+
+	/**
+	 * @param historySize messages each room keeps
+	 * @param maxRooms most rooms held in the cluster at once
+	 * @param idleTtl a room unused this long is evicted; zero or negative: never
+	 */
 	RedisRoomLog(StringRedisTemplate redis, RedisKeys keys, MessageCodec codec, JsonMapper jsonMapper, Clock clock,
-			int historySize) {
+			int historySize, int maxRooms, Duration idleTtl) {
 		this.redis = redis;
 		this.keys = keys;
 		this.codec = codec;
 		this.jsonMapper = jsonMapper;
 		this.clock = clock;
 		this.historySize = historySize;
+		this.maxRooms = maxRooms;
+		this.idleTtlMillis = Math.max(0, idleTtl.toMillis());
+		this.expiryMillis = 2 * this.idleTtlMillis;
 		String sample = codec.toJson(new Message(0, "r", "f", "t", null, 0));
 		if (!sample.startsWith(ZERO_ID_PREFIX + ",")) {
 			throw new IllegalStateException("The message codec must write the id first, got " + sample);
@@ -139,14 +280,20 @@ class RedisRoomLog {
 		String rest = zero.substring(ZERO_ID_PREFIX.length());
 		Long id;
 		try {
-			id = this.redis.execute(APPEND, List.of(this.keys.sequence(room), this.keys.log(room)),
-					this.keys.messagesChannel(), rest, Integer.toString(this.historySize), Long.toString(floor));
+			id = this.redis.execute(APPEND,
+					List.of(this.keys.sequence(room), this.keys.log(room), this.keys.rooms(), this.keys.evictedRooms(),
+							this.keys.forgottenLastId()),
+					this.keys.messagesChannel(), rest, Integer.toString(this.historySize), Long.toString(floor), room,
+					Integer.toString(this.maxRooms), Long.toString(this.expiryMillis));
 		}
 		catch (DataAccessException ex) {
 			throw unavailable(ex);
 		}
 		if (id == null) {
 			throw new BrokerUnavailableException("Redis returned no id", null);
+		}
+		if (id < 0) {
+			throw roomLimit();
 		}
 		Message message = new Message(id, room, draft.from(), draft.text(), draft.nonce(), sentAt);
 		return new Envelope(message, "{\"id\":" + id + rest);
@@ -184,8 +331,10 @@ class RedisRoomLog {
 		}
 		List<?> result;
 		try {
-			result = this.redis.execute(script, List.of(this.keys.sequence(room), this.keys.log(room)),
-					Long.toString(Math.max(0, after) + 1), Integer.toString(limit));
+			result = this.redis.execute(script,
+					List.of(this.keys.sequence(room), this.keys.log(room), this.keys.rooms(), this.keys.evictedRooms()),
+					Long.toString(Math.max(0, after) + 1), Integer.toString(limit), room,
+					Long.toString(this.expiryMillis));
 		}
 		catch (DataAccessException ex) {
 			throw unavailable(ex);
@@ -212,19 +361,118 @@ class RedisRoomLog {
 	 * @return the last id of each room, in the same order (0 for a room without messages)
 	 */
 	List<Long> lastIds(List<String> rooms) {
-		List<String> values;
+		if (rooms.isEmpty()) {
+			return List.of();
+		}
+		List<String> keys = new ArrayList<>(rooms.size() + 1);
+		keys.add(this.keys.evictedRooms());
+		rooms.forEach((room) -> keys.add(this.keys.sequence(room)));
+		List<?> values;
 		try {
-			values = this.redis.opsForValue().multiGet(rooms.stream().map(this.keys::sequence).toList());
+			values = this.redis.execute(LAST_IDS, keys, rooms.toArray());
 		}
 		catch (DataAccessException ex) {
 			throw unavailable(ex);
 		}
 		List<Long> ids = new ArrayList<>(rooms.size());
 		for (int i = 0; i < rooms.size(); i++) {
-			String value = (values != null && i < values.size()) ? values.get(i) : null;
-			ids.add((value != null) ? Long.parseLong(value) : 0L);
+			Object value = (values != null && i < values.size()) ? values.get(i) : null;
+			ids.add((value != null) ? Long.parseLong(String.valueOf(value)) : 0L);
 		}
 		return ids;
+	}
+
+	/**
+	 * Records the room as used now, creating it when it is new and the cluster has room.
+	 * @param room the room
+	 * @throws RoomLimitException when the room is new and the cluster holds its maximum
+	 * @throws BrokerUnavailableException when Redis is away
+	 */
+	void open(String room) {
+		if (!openOrCheck(room, "open")) {
+			throw roomLimit();
+		}
+	}
+
+	/**
+	 * Checks, without creating anything, that the room exists or could be created now.
+	 * @param room the room
+	 * @throws RoomLimitException when the room is new and the cluster holds its maximum
+	 * @throws BrokerUnavailableException when Redis is away
+	 */
+	void admit(String room) {
+		if (!openOrCheck(room, "check")) {
+			throw roomLimit();
+		}
+	}
+
+	private boolean openOrCheck(String room, String mode) {
+		Long result;
+		try {
+			result = this.redis.execute(OPEN, List.of(this.keys.rooms(), this.keys.log(room)), room,
+					Integer.toString(this.maxRooms), Long.toString(this.expiryMillis), mode);
+		}
+		catch (DataAccessException ex) {
+			throw unavailable(ex);
+		}
+		return result == null || result != 0;
+	}
+
+	/**
+	 * Records rooms as used now (they have subscribers here), so no instance evicts them
+	 * and their streams do not expire.
+	 * @param rooms the rooms
+	 * @throws BrokerUnavailableException when Redis is away
+	 */
+	void touch(Collection<String> rooms) {
+		if (rooms.isEmpty()) {
+			return;
+		}
+		List<String> args = new ArrayList<>(rooms.size() + 2);
+		args.add(this.keys.prefix());
+		args.add(Long.toString(this.expiryMillis));
+		args.addAll(rooms);
+		try {
+			this.redis.execute(TOUCH, List.of(this.keys.rooms()), args.toArray());
+		}
+		catch (DataAccessException ex) {
+			throw unavailable(ex);
+		}
+	}
+
+	/**
+	 * Removes the rooms nobody used for the idle time (at most 1,000 per call), with
+	 * their sequence and stream, remembering their last ids.
+	 * @return how many rooms it removed from Redis
+	 * @throws BrokerUnavailableException when Redis is away
+	 */
+	int evictIdle() {
+		if (this.idleTtlMillis <= 0) {
+			return 0;
+		}
+		Long evicted;
+		try {
+			evicted = this.redis.execute(EVICT,
+					List.of(this.keys.rooms(), this.keys.evictedRooms(), this.keys.forgottenLastId()),
+					this.keys.prefix(), Long.toString(this.idleTtlMillis),
+					Long.toString(Math.min(1_000_000L, 10L * this.maxRooms)), "1000");
+		}
+		catch (DataAccessException ex) {
+			throw unavailable(ex);
+		}
+		return (evicted != null) ? evicted.intValue() : 0;
+	}
+
+	/**
+	 * @return the idle time in ms after which a room is evicted, 0 for never
+	 */
+	long idleTtlMillis() {
+		return this.idleTtlMillis;
+	}
+
+	private RoomLimitException roomLimit() {
+		long ttl = this.idleTtlMillis;
+		return new RoomLimitException(this.maxRooms, (ttl > 0) ? Math.min(60, (ttl + 999) / 1000) : 60);
 	}
 
 	/**

@@ -3,8 +3,10 @@ package io.pushlab.cluster;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 import io.pushlab.hub.Envelope;
 import io.pushlab.hub.Subscriber;
@@ -19,21 +21,84 @@ import io.pushlab.hub.Subscription;
  * Deliveries happen under the room's lock, one at a time; they are non-blocking
  * hand-offs. The registrations are a copy-on-write array, so one that closes during a
  * dispatch (from any thread, even from inside a delivery) leaves without waiting.
+ * <p>
+ * It is also this instance's cache of the room's newest id and of when the room was last
+ * used here; a feed without registrations that stayed unused for the idle time is evicted
+ * ({@link #evictIfIdle}) and refuses registrations from then on.
  */
 final class RoomFeed {
 
 	private final String room;
 
+	private final LongSupplier clock;
+
 	private final ReentrantLock lock = new ReentrantLock();
 
 	private final AtomicReference<Registration[]> registrations = new AtomicReference<>(new Registration[0]);
 
-	RoomFeed(String room) {
+	private final AtomicLong lastId = new AtomicLong();
+
+	/** When the room was last used here (publish, read, subscription, leave), ms. */
+	private volatile long lastActive;
+
+	/** Evicted: whoever finds this must make a new feed. Guarded by the lock. */
+	private boolean removed;
+
+	RoomFeed(String room, LongSupplier clock) {
 		this.room = room;
+		this.clock = clock;
+		touch();
 	}
 
 	String room() {
 		return this.room;
+	}
+
+	/** Records a use of the room here. */
+	void touch() {
+		this.lastActive = this.clock.getAsLong();
+	}
+
+	/**
+	 * @return when the room was last used here, in ms of the clock
+	 */
+	long lastActive() {
+		return this.lastActive;
+	}
+
+	/**
+	 * @return the newest id this instance knows of, 0 when none
+	 */
+	long lastId() {
+		return this.lastId.get();
+	}
+
+	/**
+	 * @param id an id known to exist in the room
+	 */
+	void remember(long id) {
+		if (id > 0) {
+			this.lastId.accumulateAndGet(id, Math::max);
+		}
+	}
+
+	/**
+	 * Evicts the feed when it has no registration and was not used since the cutoff.
+	 * @param cutoff a time of the clock
+	 * @return whether it was evicted (it then refuses registrations)
+	 */
+	boolean evictIfIdle(long cutoff) {
+		this.lock.lock();
+		try {
+			if (this.removed || size() > 0 || this.lastActive >= cutoff) {
+				return false;
+			}
+			this.removed = true;
+			return true;
+		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 	/**
@@ -42,19 +107,29 @@ final class RoomFeed {
 	 * @param after the cursor it has seen, or -1 for live only
 	 * @param replaying whether it will be given a replay first (it buffers until
 	 * {@link #finishReplay})
-	 * @return the registration
+	 * @return the registration, or null when the feed was evicted (make a new one)
 	 */
 	Registration register(Subscriber subscriber, long after, boolean replaying) {
 		Registration registration = new Registration(subscriber, after, replaying);
-		Registration[] current;
-		Registration[] next;
-		do {
-			current = this.registrations.get();
-			next = Arrays.copyOf(current, current.length + 1);
-			next[current.length] = registration;
+		this.lock.lock();
+		try {
+			if (this.removed) {
+				return null;
+			}
+			touch();
+			Registration[] current;
+			Registration[] next;
+			do {
+				current = this.registrations.get();
+				next = Arrays.copyOf(current, current.length + 1);
+				next[current.length] = registration;
+			}
+			while (!this.registrations.compareAndSet(current, next));
+			return registration;
 		}
-		while (!this.registrations.compareAndSet(current, next));
-		return registration;
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 	/**
@@ -205,6 +280,8 @@ final class RoomFeed {
 		public void close() {
 			this.closed = true;
 			removeClosed();
+			// idle from the last subscriber's leaving on
+			touch();
 		}
 
 	}

@@ -59,10 +59,12 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 	/**
 	 * Bounds on rooms, which are created on first use.
 	 *
-	 * @param max most rooms held at once; publishing to or subscribing to one more is
-	 * answered 429 (WebSocket: error {@code too_many_rooms})
+	 * @param max most rooms held at once (with the Redis broker: in the cluster);
+	 * publishing to or subscribing to one more is answered 429 (WebSocket: error
+	 * {@code too_many_rooms})
 	 * @param idleTtl a room without subscribers that nobody has published to or read for
-	 * this long is removed with its history
+	 * this long is removed with its history (with the Redis broker: from Redis and from
+	 * each instance; an unused room stream also expires in Redis after twice this)
 	 */
 	public record Rooms(@DefaultValue("1000") @Min(1) int max, @DefaultValue("15m") @NotNull Duration idleTtl) {
 	}
@@ -146,9 +148,10 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 	 * considered dead: its presence entries and name claims are dropped
 	 * @param syncInterval how often each instance checks the shared log for messages its
 	 * pub/sub connection missed (after a reconnect) and delivers them
-	 * @param fanoutCapacity what pub/sub heard that may wait for the fan-out thread; more
-	 * is dropped and counted ({@code pushlab.redis.fanout.dropped}): messages are then
-	 * read back from the log, presence lists re-read, private messages lost
+	 * @param fanoutCapacity room messages, presence lists and syncs that may wait for the
+	 * fan-out thread; more is dropped and counted ({@code pushlab.redis.fanout.dropped}):
+	 * messages are then read back from the log, presence lists re-read; private messages
+	 * are never dropped and do not count
 	 */
 	public record Redis(@DefaultValue("pushlab:") @NotNull String keyPrefix,
 			@DefaultValue("15s") @NotNull Duration instanceTtl, @DefaultValue("1s") @NotNull Duration syncInterval,

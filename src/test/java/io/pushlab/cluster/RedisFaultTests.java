@@ -39,7 +39,8 @@ import static org.awaitility.Awaitility.await;
  * failed during an outage lands when Redis is back; after an outage longer than
  * {@code instance-ttl}, or a Redis that lost its data, every instance restores its
  * presence and names; a Redis that stops answering delays no SSE heartbeat; and a full
- * fan-out queue loses no message. Each test runs its own {@code redis-server}.
+ * fan-out queue loses no message, room or private. Each test runs its own
+ * {@code redis-server}.
  */
 class RedisFaultTests {
 
@@ -330,6 +331,59 @@ class RedisFaultTests {
 				.containsExactlyElementsOf(IntStream.rangeClosed(1, 20).mapToObj(Integer::toString).toList());
 			assertThat(onA.nextMessages(1, Duration.ofMillis(500))).isEmpty();
 			await().atMost(WAIT).until(() -> fanout.queued() == 0);
+		}
+		finally {
+			release.countDown();
+		}
+	}
+
+	@Test
+	void aFullFanOutQueueDropsNoPrivateMessage() throws Exception {
+		startCluster("--pushlab.redis.fanout-capacity=2", "--pushlab.websocket.max-messages-per-second=0");
+		CountDownLatch blocked = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		// a listener that holds B's fan-out thread, as a slow hand-off would
+		this.b.bean(Presence.class).addListener((change) -> {
+			if ("fault-private-hold".equals(change.room())) {
+				blocked.countDown();
+				try {
+					release.await(60, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+		});
+		FanOut fanoutB = this.b.bean(FanOut.class);
+		int count = 200;
+		try (Chat alice = Chat.connect(this.a, "alice"); Chat bob = Chat.connect(this.b, "bob")) {
+			await().atMost(WAIT).until(() -> this.a.bean(NameRegistry.class).isClaimed("bob"));
+			this.b.bean(Presence.class).join("fault-private-hold", "zed", "zed-connection");
+			assertThat(blocked.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+			// room messages fill B's bounded queue: those beyond it are dropped
+			for (int i = 1; i <= 10; i++) {
+				this.a.api().publish("fault-private-room", "poster", "m" + i);
+			}
+			await().atMost(WAIT).until(() -> fanoutB.dropped("messages") > 0);
+			for (int i = 1; i <= count; i++) {
+				alice.send("{\"type\":\"private\",\"to\":\"bob\",\"text\":\"p" + i + "\",\"nonce\":\"n" + i + "\"}");
+			}
+			// alice's own copies come back through A: every one was published
+			await().atMost(WAIT).until(() -> alice.frames("private").size() == count);
+			// B holds them all, beyond its capacity, while its fan-out thread is held
+			await().atMost(WAIT).until(() -> fanoutB.queued() >= count);
+			assertThat(bob.frames("private")).isEmpty();
+			release.countDown();
+			await().atMost(WAIT).until(() -> bob.frames("private").size() >= count);
+			assertThat(bob.frames("private")).extracting((frame) -> frame.get("text").asString())
+				.containsExactlyElementsOf(IntStream.rangeClosed(1, count).mapToObj((i) -> "p" + i).toList());
+			assertThat(bob.frames("private")).allSatisfy((frame) -> {
+				assertThat(frame.get("from").asString()).isEqualTo("alice");
+				assertThat(frame.get("to").asString()).isEqualTo("bob");
+			});
+			assertThat(fanoutB.dropped("private")).isZero();
+			await().atMost(WAIT).until(() -> fanoutB.queued() == 0);
+			assertThat(alice.frames("error")).isEmpty();
 		}
 		finally {
 			release.countDown();
