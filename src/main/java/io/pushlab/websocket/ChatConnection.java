@@ -29,6 +29,8 @@ final class ChatConnection {
 
 	private final TokenBucket rateLimit;
 
+	private final TextParts textParts;
+
 	private final Map<String, RoomMembership> rooms = new ConcurrentHashMap<>();
 
 	private boolean closed;
@@ -40,7 +42,9 @@ final class ChatConnection {
 	 * @param outbound the connection's outbound path
 	 * @param rateLimit the inbound frame limit
 	 */
-	ChatConnection(String id, String user, String owner, Outbound outbound, TokenBucket rateLimit) {
+	ChatConnection(String id, String user, String owner, Outbound outbound, TokenBucket rateLimit,
+			TextParts textParts) {
+		this.textParts = textParts;
 		this.id = id;
 		this.user = user;
 		this.owner = owner;
@@ -58,6 +62,14 @@ final class ChatConnection {
 
 	String owner() {
 		return this.owner;
+	}
+
+	/**
+	 * @return the parts of the client's message being received (used by the container's
+	 * one delivering thread only)
+	 */
+	TextParts textParts() {
+		return this.textParts;
 	}
 
 	TokenBucket rateLimit() {

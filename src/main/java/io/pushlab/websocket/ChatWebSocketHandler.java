@@ -119,7 +119,8 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 				(messages, bytes) -> this.stats.sent(Technique.WEBSOCKET, messages, bytes),
 				this.settings.sendBufferSize(), Math.max(64, this.settings.sendBufferSize() / 32), System::nanoTime);
 		ChatConnection connection = new ChatConnection(session.getId(), user, owner, outbound,
-				new TokenBucket(this.settings.maxMessagesPerSecond(), System::nanoTime));
+				new TokenBucket(this.settings.maxMessagesPerSecond(), System::nanoTime),
+				new TextParts(this.settings.maxMessageBytes()));
 		this.sessions.add(connection);
 	}
 	// @end
@@ -139,6 +140,15 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 		session.close(status);
 	}
 
+	/**
+	 * Takes text messages in parts, so that the container's buffers per connection stay
+	 * small; {@link TextParts} joins them and enforces {@code max-message-bytes}.
+	 */
+	@Override
+	public boolean supportsPartialMessages() {
+		return true;
+	}
+
 	// @excerpt websocket
 	@Override
 	protected void handleTextMessage(WebSocketSession session, TextMessage message) {
@@ -146,7 +156,12 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 		if (connection == null) {
 			return;
 		}
-		if (message.getPayloadLength() > this.settings.maxMessageBytes()) {
+		String payload = connection.textParts().add(message.getPayload(), message.isLast());
+		if (payload == null) {
+			// more parts to come
+			return;
+		}
+		if (payload == TextParts.TOO_BIG) {
 			connection.closeQuietly(TOO_BIG);
 			return;
 		}
@@ -156,12 +171,12 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 			sendError(connection, ErrorCode.RATE_LIMITED,
 					"frame: more than " + this.settings.maxMessagesPerSecond()
 							+ " frames a second (bursts up to twice that); this one was dropped",
-					ClientFrames.scanNonce(message.getPayload()));
+					ClientFrames.scanNonce(payload));
 			return;
 		}
 		ClientFrame frame = null;
 		try {
-			frame = this.clientFrames.parse(message.getPayload());
+			frame = this.clientFrames.parse(payload);
 			handle(connection, frame);
 		}
 		catch (FrameException ex) {

@@ -17,15 +17,21 @@ import org.springframework.web.socket.server.standard.ServletServerContainerFact
 
 /**
  * Maps the chat handler to {@code /ws/chat} behind the handshake interceptor and the
- * {@code pushlab.websocket.allowed-origins} check (same origin when empty), and sizes the
- * container's message buffers to {@code max-message-bytes}, so a larger message is closed
- * with 1009 by the container itself. Connections write without blocking (each through its
- * own {@link Outbound}); only control frames (pings, close frames) may wait, briefly, on
- * the two threads of the control executor.
+ * {@code pushlab.websocket.allowed-origins} check (same origin when empty), and keeps the
+ * container's message buffers small ({@link #CONTAINER_BUFFER_SIZE}): the handler takes
+ * messages in parts and closes one over {@code max-message-bytes} with 1009. Connections
+ * write without blocking (each through its own {@link Outbound}); only control frames
+ * (pings, close frames) may wait, briefly, on the two threads of the control executor.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocket
 public class WebSocketConfiguration implements WebSocketConfigurer {
+
+	/**
+	 * The container's message buffers per connection (chars for text, bytes for binary):
+	 * a chat frame usually fits, a larger one is handed over in parts.
+	 */
+	static final int CONTAINER_BUFFER_SIZE = 2048;
 
 	/** The name of the executor that sends pings and closes connections. */
 	static final String CONTROL_EXECUTOR = "websocketControlExecutor";
@@ -72,8 +78,11 @@ public class WebSocketConfiguration implements WebSocketConfigurer {
 	@Bean
 	ServletServerContainerFactoryBean webSocketContainer(PushLabProperties properties) {
 		ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
-		container.setMaxTextMessageBufferSize(properties.websocket().maxMessageBytes());
-		container.setMaxBinaryMessageBufferSize(properties.websocket().maxMessageBytes());
+		// the handler takes messages in parts and enforces max-message-bytes itself
+		// (1009):
+		// the container allocates these buffers for every connection at its handshake
+		container.setMaxTextMessageBufferSize(CONTAINER_BUFFER_SIZE);
+		container.setMaxBinaryMessageBufferSize(CONTAINER_BUFFER_SIZE);
 		return container;
 	}
 
