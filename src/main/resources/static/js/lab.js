@@ -309,3 +309,226 @@ else {
 handshakeForm.requestSubmit();
 encodeForm.requestSubmit();
 decodeForm.requestSubmit();
+
+// 5 · Classic tutorial bugs: each card's Decode button feeds a concrete example to the
+// real decoder or handshake checker and shows what the tutorial's code makes of it.
+const TUTORIAL_KEY = 'tDXVE3a5pXSFEKGPT01PWQ==';
+const BUG_LENGTHS = [127, 200];
+// Client frames, masked with the key 37fa213d of RFC 6455 §5.7.
+const READ_SCENARIOS = [
+  { id: 'coalesced', title: 'Two frames in one read',
+    what: 'The browser sends "Hello" and "Hi" in quick succession; one recv returns both frames.',
+    reads: ['818537fa213d7f9f4d5158818237fa213d7f93'] },
+  { id: 'split', title: 'One frame over two reads',
+    what: '"Hello" arrives as 8 bytes (header and "He"), then the last 3.',
+    reads: ['818537fa213d7f9f', '4d5158'] },
+  { id: 'fragmented', title: 'A fragmented message',
+    what: '"Hel" in a text frame with FIN=0, then "lo" in a continuation frame (opcode 0x0) with FIN=1.',
+    reads: ['018337fa213d7f9f4d', '808237fa213d5b95'] },
+  { id: 'close', title: 'A close frame',
+    what: 'The user leaves the page: the browser sends a close frame with code 1001 (going away).',
+    reads: ['888237fa213d3413'] },
+];
+
+function spaced(hex) {
+  return hexPairs(hex).join(' ');
+}
+
+/** A header's bytes, coloured by field, as one line of text ("81 7e 00 c8"). */
+function headerBytes(hex, lengthEncoding) {
+  const code = el('code', 'hex-line');
+  const extended = EXTENDED_LENGTH_BYTES[lengthEncoding] * 2;
+  const parts = [['b0', hex.slice(0, 2)], ['b1', hex.slice(2, 4)], ['ext', hex.slice(4, 4 + extended)]];
+  parts.filter(([, bytes]) => bytes.length > 0).forEach(([kind, bytes], i) => {
+    if (i > 0) {
+      code.append(' ');
+    }
+    code.append(el('span', `seg seg-${kind}`, spaced(bytes)));
+  });
+  return code;
+}
+
+function verdict(ok, text) {
+  const node = el('span', `status ${ok ? 'ok' : 'bad'}`, text);
+  node.dataset.role = 'verdict';
+  return node;
+}
+
+function cell(tr, content, field) {
+  const td = el('td');
+  if (field) {
+    td.dataset.field = field;
+  }
+  td.append(...content);
+  tr.append(td);
+  return td;
+}
+
+async function decodeLengthBug() {
+  const { lengths } = await postJson('/api/lab/frames/lengths', { lengths: BUG_LENGTHS });
+  const table = el('table', 'bug-table');
+  const head = el('tr');
+  ['Payload', 'The tutorial’s header', 'PushLab’s header'].forEach((title) => head.append(el('th', '', title)));
+  table.append(head);
+  for (const row of lengths) {
+    const tr = el('tr');
+    tr.dataset.length = row.length;
+    cell(tr, [`${row.length} bytes`]);
+    const tutorial = [headerBytes(row.tutorial.headerHex, row.tutorial.lengthEncoding),
+      el('p', 'bug-line', `${row.tutorial.lengthEncoding} form; the decoder reads ${row.tutorial.decodedLength} bytes`)];
+    tutorial[0].dataset.role = 'tutorial-hex';
+    if (row.tutorial.lengthNote) {
+      const note = el('p', 'bug-line bad', '');
+      note.append(verdict(false, 'breaks §5.2'), ` ${row.tutorial.lengthNote}`);
+      note.dataset.role = 'length-note';
+      tutorial.push(note);
+    }
+    cell(tr, tutorial, 'tutorial');
+    const pushlab = [headerBytes(row.pushlab.headerHex, row.pushlab.lengthEncoding),
+      el('p', 'bug-line', `${row.pushlab.lengthEncoding} form; the decoder reads ${row.pushlab.decodedLength} bytes`)];
+    pushlab[0].dataset.role = 'pushlab-hex';
+    const ok = el('p', 'bug-line', '');
+    ok.append(verdict(!row.pushlab.lengthNote, row.pushlab.lengthNote ? 'breaks §5.2' : 'shortest form'));
+    pushlab.push(ok);
+    cell(tr, pushlab, 'pushlab');
+    table.append(tr);
+  }
+  const wrap = el('div', 'table-wrap');
+  wrap.append(table);
+  return [wrap, el('p', 'explain', 'What a browser does: given the tutorial’s frame, Chromium fails the connection'
+    + ' (the page sees close with code 1006); PushLab’s frame is delivered as a 200-byte message.')];
+}
+
+function quoted(text) {
+  return `“${text}”`;
+}
+
+function tutorialOutcome(result) {
+  if (result.error) {
+    const node = el('p', 'bug-line bad', '');
+    node.append(verdict(false, 'crashes'), ` ${result.error}`);
+    const bytes = result.unmaskedHex ? [el('p', 'bug-line muted', `unmasked bytes: ${spaced(result.unmaskedHex)}`)] : [];
+    return [node, ...bytes];
+  }
+  return [el('p', 'bug-line', `one message: ${quoted(result.text)}`)];
+}
+
+function pushlabOutcome(result) {
+  const lines = [];
+  for (const frame of result.frames) {
+    if (frame.opcode >= 8) {
+      const what = frame.opcode === 8
+        ? `close frame, code ${frame.closeCode}${frame.text ? ` (${frame.text})` : ''}: answer it and close`
+        : `${OPCODES[frame.opcode]} frame`;
+      lines.push(el('p', 'bug-line', what));
+    }
+    else if (!frame.fin) {
+      lines.push(el('p', 'bug-line', `${OPCODES[frame.opcode]} frame with FIN=0: the first part of a message`));
+    }
+  }
+  for (const message of result.messages) {
+    const line = el('p', 'bug-line', '');
+    line.append(verdict(true, 'message'), ` ${quoted(message.text ?? `${message.length} bytes of binary data`)}`
+      + (message.fragments > 1 ? ` (${message.fragments} fragments joined)` : ''));
+    lines.push(line);
+  }
+  if (result.waiting) {
+    lines.push(el('p', 'bug-line muted', `waits for ${result.waiting}`));
+  }
+  if (result.failure) {
+    lines.push(el('p', 'bug-line bad', `fails the connection with ${result.failure.closeCode}: ${result.failure.reason}`));
+  }
+  return lines;
+}
+
+async function decodeRecvBug() {
+  const nodes = [];
+  for (const scenario of READ_SCENARIOS) {
+    const { reads } = await postJson('/api/lab/frames/reads', { reads: scenario.reads });
+    const block = el('div', 'bug-scenario');
+    block.dataset.scenario = scenario.id;
+    block.append(el('h4', '', scenario.title), el('p', 'explain', scenario.what));
+    const table = el('table', 'bug-table');
+    const head = el('tr');
+    ['Read', 'The tutorial gets', 'PushLab gets'].forEach((title) => head.append(el('th', '', title)));
+    table.append(head);
+    reads.forEach((read, i) => {
+      const tr = el('tr');
+      tr.dataset.read = i + 1;
+      cell(tr, [el('p', 'bug-line', `recv ${i + 1}`), el('code', 'hex-line', spaced(read.hex))]);
+      cell(tr, tutorialOutcome(read.tutorial), 'tutorial');
+      cell(tr, pushlabOutcome(read.pushlab), 'pushlab');
+      table.append(tr);
+    });
+    const wrap = el('div', 'table-wrap');
+    wrap.append(table);
+    block.append(wrap);
+    nodes.push(block);
+  }
+  return nodes;
+}
+
+async function decodeHandshakeBug() {
+  const { accept } = await postJson('/api/lab/handshake', { key: TUTORIAL_KEY });
+  const examples = [
+    { id: 'pre-rfc', title: 'A pre-RFC answer: draft headers, no Sec-WebSocket-Accept',
+      response: 'HTTP/1.1 101 Web Socket Protocol Handshake\r\nUpgrade: WebSocket\r\nConnection: Upgrade\r\n'
+        + 'WebSocket-Origin: http://127.0.0.1:5000\r\nWebSocket-Location: ws://127.0.0.1:9527\r\n\r\n' },
+    { id: 'tutorial', title: 'The tutorial’s answer: Sec-WebSocket-Accept and the leftover WebSocket-Location',
+      response: 'HTTP/1.1 101 Switching Protocols\r\nUpgrade:websocket\r\nConnection: Upgrade\r\n'
+        + `Sec-WebSocket-Accept: ${accept}\r\nWebSocket-Location: ws://127.0.0.1:9527\r\n\r\n` },
+    { id: 'pushlab', title: 'PushLab’s answer (RFC 6455 §4.2.2)',
+      response: 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n'
+        + `Sec-WebSocket-Accept: ${accept}\r\n\r\n` },
+  ];
+  const nodes = [el('p', 'explain', `The request's key, from the tutorial's captured request: ${TUTORIAL_KEY}.`
+    + ` base64(SHA-1(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")) = ${accept}.`)];
+  for (const example of examples) {
+    const result = await postJson('/api/lab/handshake/check', { key: TUTORIAL_KEY, response: example.response });
+    const block = el('div', 'bug-scenario');
+    block.dataset.scenario = example.id;
+    const title = el('h4', '', `${example.title} `);
+    title.append(verdict(result.opens, result.opens ? 'the browser opens it' : 'the browser fails it'));
+    block.append(title, el('pre', 'wire', example.response.replaceAll('\r\n', '\n').trimEnd()));
+    const summary = el('p', `bug-line ${result.opens ? '' : 'bad'}`, result.summary);
+    summary.dataset.role = 'summary';
+    block.append(summary);
+    const list = el('ul', 'bug-checks');
+    for (const check of result.checks) {
+      const item = el('li', check.passed ? 'ok' : 'bad', `${check.passed ? '✓' : '✗'} ${check.name}: ${check.detail}`);
+      item.dataset.check = check.name;
+      list.append(item);
+    }
+    for (const note of result.notes) {
+      const item = el('li', 'note', `note: ${note}`);
+      item.dataset.role = 'note';
+      list.append(item);
+    }
+    block.append(list);
+    nodes.push(block);
+  }
+  return nodes;
+}
+
+const BUG_DECODERS = { length: decodeLengthBug, recv: decodeRecvBug, handshake: decodeHandshakeBug };
+
+page.querySelectorAll('[data-action="decode-bug"]').forEach((button) => {
+  const card = button.closest('article.bug');
+  const result = card.querySelector('[data-role="bug-result"]');
+  const error = card.querySelector('[data-role="bug-error"]');
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      result.replaceChildren(...await BUG_DECODERS[button.dataset.bug]());
+      result.dataset.state = 'done';
+      showError(error, null);
+    }
+    catch (e) {
+      result.replaceChildren();
+      showError(error, e);
+    }
+    finally {
+      button.disabled = false;
+    }
+  });
+});

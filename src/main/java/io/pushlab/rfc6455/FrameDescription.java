@@ -21,9 +21,12 @@ import java.util.Map;
  * reason of a close frame, {@code null} for binary data
  * @param closeCode a close frame's status code, else {@code null}
  * @param fragments the number of frames of a fragmented message, else {@code null}
+ * @param lengthNote why the length is not in its shortest form (RFC 6455 §5.2), or
+ * {@code null} when it is: such a frame is decoded as sent, and flagged
  */
 public record FrameDescription(boolean fin, int opcode, boolean masked, String maskingKey, long payloadLength,
-		String lengthEncoding, String headerHex, String payloadHex, String text, Integer closeCode, Integer fragments) {
+		String lengthEncoding, String headerHex, String payloadHex, String text, Integer closeCode, Integer fragments,
+		String lengthNote) {
 
 	private static final HexFormat HEX = HexFormat.of();
 
@@ -50,7 +53,8 @@ public record FrameDescription(boolean fin, int opcode, boolean masked, String m
 		byte[] key = frame.maskingKey();
 		return new FrameDescription(frame.fin(), frame.opcode(), frame.masked(),
 				(key != null) ? HEX.formatHex(key) : null, payload.length, frame.lengthEncoding().label(),
-				HEX.formatHex(frame.header()), HEX.formatHex(frame.wirePayload()), text, closeCode, null);
+				HEX.formatHex(frame.header()), HEX.formatHex(frame.wirePayload()), text, closeCode, null,
+				frame.lengthEncoding().minimalityNote(payload.length));
 	}
 
 	/**
@@ -63,13 +67,13 @@ public record FrameDescription(boolean fin, int opcode, boolean masked, String m
 	public static FrameDescription ofMessage(Frame first, int fragments, String text) {
 		FrameDescription d = of(first);
 		return new FrameDescription(d.fin, d.opcode, d.masked, d.maskingKey, d.payloadLength, d.lengthEncoding,
-				d.headerHex, d.payloadHex, text, d.closeCode, (fragments > 1) ? fragments : null);
+				d.headerHex, d.payloadHex, text, d.closeCode, (fragments > 1) ? fragments : null, d.lengthNote);
 	}
 
 	/**
 	 * The JSON object of the wire contract, in the contract's key order.
 	 * {@code maskingKey} and {@code text} are always present (maybe {@code null});
-	 * {@code closeCode} and {@code fragments} only when they apply.
+	 * {@code closeCode}, {@code fragments} and {@code lengthNote} only when they apply.
 	 * @return an ordered map for a JSON writer
 	 */
 	public Map<String, Object> toMap() {
@@ -80,6 +84,9 @@ public record FrameDescription(boolean fin, int opcode, boolean masked, String m
 		map.put("maskingKey", this.maskingKey);
 		map.put("payloadLength", this.payloadLength);
 		map.put("lengthEncoding", this.lengthEncoding);
+		if (this.lengthNote != null) {
+			map.put("lengthNote", this.lengthNote);
+		}
 		map.put("headerHex", this.headerHex);
 		map.put("payloadHex", this.payloadHex);
 		map.put("text", this.text);

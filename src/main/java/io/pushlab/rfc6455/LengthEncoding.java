@@ -7,7 +7,8 @@ package io.pushlab.rfc6455;
  */
 public enum LengthEncoding {
 
-	SEVEN_BIT("7-bit", 0, 125), SIXTEEN_BIT("16-bit", 2, 0xFFFF), SIXTY_FOUR_BIT("64-bit", 8, Long.MAX_VALUE);
+	SEVEN_BIT("7-bit", "the 7 bits of byte 1", 0, 125), SIXTEEN_BIT("16-bit", "7e and a 16-bit length", 2, 0xFFFF),
+	SIXTY_FOUR_BIT("64-bit", "7f and a 64-bit length", 8, Long.MAX_VALUE);
 
 	/** §5.2: the 7-bit length value that announces a 16-bit extended length. */
 	static final int MARKER_16 = 126;
@@ -17,12 +18,15 @@ public enum LengthEncoding {
 
 	private final String label;
 
+	private final String form;
+
 	private final int extendedBytes;
 
 	private final long maxLength;
 
-	LengthEncoding(String label, int extendedBytes, long maxLength) {
+	LengthEncoding(String label, String form, int extendedBytes, long maxLength) {
 		this.label = label;
+		this.form = form;
 		this.extendedBytes = extendedBytes;
 		this.maxLength = maxLength;
 	}
@@ -30,6 +34,11 @@ public enum LengthEncoding {
 	/** The contract's name: {@code 7-bit}, {@code 16-bit} or {@code 64-bit}. */
 	public String label() {
 		return this.label;
+	}
+
+	/** How the form looks on the wire, e.g. {@code 7e and a 16-bit length}. */
+	public String form() {
+		return this.form;
 	}
 
 	/** Bytes of extended payload length after the second header byte. */
@@ -69,6 +78,22 @@ public enum LengthEncoding {
 			return SEVEN_BIT;
 		}
 		return (length <= SIXTEEN_BIT.maxLength) ? SIXTEEN_BIT : SIXTY_FOUR_BIT;
+	}
+
+	/**
+	 * Why a length carried in this form breaks §5.2, when it does.
+	 * @param length the payload length the form carries
+	 * @return {@code null} when this is the shortest form for the length, else what the
+	 * sender should have written
+	 */
+	public String minimalityNote(long length) {
+		LengthEncoding minimal = minimalFor(length);
+		if (minimal == this) {
+			return null;
+		}
+		return "not minimal: " + length + ((length == 1) ? " byte fits " : " bytes fit ") + minimal.form
+				+ ", but this frame uses " + this.form
+				+ "; RFC 6455 §5.2: \"the minimal number of bytes MUST be used to encode the length\"";
 	}
 
 }

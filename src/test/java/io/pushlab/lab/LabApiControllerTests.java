@@ -130,6 +130,102 @@ class LabApiControllerTests {
 	}
 
 	@Test
+	void decodeFlagsALengthNotInItsShortestForm() throws Exception {
+		post("/api/lab/frames/decode", "{\"hex\": \"817e000548656c6c6f\"}").andExpect(status().isOk())
+			.andExpect(jsonPath("$.lengthEncoding").value("16-bit"))
+			.andExpect(jsonPath("$.lengthNote").value(startsWith("not minimal: 5 bytes fit the 7 bits of byte 1")));
+	}
+
+	@Test
+	void handshakeCheckJudgesAResponseAsABrowserDoes() throws Exception {
+		String preRfc = "HTTP/1.1 101 Web Socket Protocol Handshake\\r\\nUpgrade: WebSocket\\r\\n"
+				+ "Connection: Upgrade\\r\\nWebSocket-Location: ws://localhost:9527/\\r\\n\\r\\n";
+		post("/api/lab/handshake/check", "{\"key\": \"tDXVE3a5pXSFEKGPT01PWQ==\", \"response\": \"" + preRfc + "\"}")
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.opens").value(false))
+			.andExpect(jsonPath("$.summary").value(startsWith(
+					"The browser fails the WebSocket connection (RFC 6455 §4.1): Sec-WebSocket-Accept is missing")))
+			.andExpect(jsonPath("$.checks[4].name").value("accept"))
+			.andExpect(jsonPath("$.checks[4].passed").value(false))
+			.andExpect(jsonPath("$.notes[0]").value(startsWith("WebSocket-Location: ws://localhost:9527/ is a header")))
+			.andExpect(jsonPath("$.expected.accept").value("lTyXg6MWoLSGimIUQ212dv1CbS4="));
+		String right = "HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\n"
+				+ "Sec-WebSocket-Accept: lTyXg6MWoLSGimIUQ212dv1CbS4=\\r\\n\\r\\n";
+		post("/api/lab/handshake/check", "{\"key\": \"tDXVE3a5pXSFEKGPT01PWQ==\", \"response\": \"" + right + "\"}")
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.opens").value(true))
+			.andExpect(jsonPath("$.notes").isEmpty());
+	}
+
+	@Test
+	void handshakeCheckNeedsAKeyAndAResponse() throws Exception {
+		problem(post("/api/lab/handshake/check", "{\"key\": \"x\", \"response\": \"HTTP/1.1 101\"}"), 400,
+				"key: must be 16 bytes in base64");
+		problem(post("/api/lab/handshake/check", "{\"key\": \"dGhlIHNhbXBsZSBub25jZQ==\"}"), 400,
+				"response: is required");
+		problem(post("/api/lab/handshake/check",
+				"{\"key\": \"dGhlIHNhbXBsZSBub25jZQ==\", \"response\": \"" + "a".repeat(8193) + "\"}"), 400,
+				"response: must be at most 8192 characters");
+		problem(post("/api/lab/handshake/check",
+				"{\"key\": \"dGhlIHNhbXBsZSBub25jZQ==\", \"response\": \"" + "a".repeat(70_000) + "\"}"), 413,
+				"body: must be at most 65536 bytes");
+	}
+
+	@Test
+	void lengthsSetTheTutorialsEncoderBesidePushLabs() throws Exception {
+		post("/api/lab/frames/lengths", "{\"lengths\": [126, 200]}").andExpect(status().isOk())
+			.andExpect(content().json("{\"lengths\": [{\"length\": 126,"
+					+ " \"tutorial\": {\"headerHex\": \"817e007e\", \"lengthEncoding\": \"16-bit\", \"decodedLength\": 126,"
+					+ " \"lengthNote\": null},"
+					+ " \"pushlab\": {\"headerHex\": \"817e007e\", \"lengthEncoding\": \"16-bit\", \"decodedLength\": 126,"
+					+ " \"lengthNote\": null}}, {\"length\": 200,"
+					+ " \"tutorial\": {\"headerHex\": \"817f00000000000000c8\", \"lengthEncoding\": \"64-bit\","
+					+ " \"decodedLength\": 200},"
+					+ " \"pushlab\": {\"headerHex\": \"817e00c8\", \"lengthEncoding\": \"16-bit\", \"decodedLength\": 200,"
+					+ " \"lengthNote\": null}}]}"))
+			.andExpect(jsonPath("$.lengths[1].tutorial.lengthNote").value(startsWith("not minimal: 200 bytes fit 7e")));
+	}
+
+	@Test
+	void lengthsAreBounded() throws Exception {
+		problem(post("/api/lab/frames/lengths", "{}"), 400, "lengths: must be a list of 1 to 8");
+		problem(post("/api/lab/frames/lengths", "{\"lengths\": []}"), 400, "lengths: must be a list of 1 to 8");
+		problem(post("/api/lab/frames/lengths", "{\"lengths\": [1,2,3,4,5,6,7,8,9]}"), 400,
+				"lengths: must be a list of 1 to 8");
+		problem(post("/api/lab/frames/lengths", "{\"lengths\": [65537]}"), 400,
+				"lengths: each must be a whole number from 0 to 65536");
+		problem(post("/api/lab/frames/lengths", "{\"lengths\": [-1]}"), 400, "lengths: each must be");
+		problem(post("/api/lab/frames/lengths", "{\"lengths\": [\"200\"]}"), 400, "lengths: each must be");
+	}
+
+	@Test
+	void readsSetTheTutorialsDecoderBesidePushLabs() throws Exception {
+		post("/api/lab/frames/reads", "{\"reads\": [\"01 83 37 fa 21 3d 7f 9f 4d\", \"808237fa213d5b95\"]}")
+			.andExpect(status().isOk())
+			.andExpect(jsonPath("$.reads[0].hex").value("018337fa213d7f9f4d"))
+			.andExpect(jsonPath("$.reads[0].tutorial.text").value("Hel"))
+			.andExpect(jsonPath("$.reads[0].tutorial.error").value(nullValue()))
+			.andExpect(jsonPath("$.reads[0].pushlab.frames[0].fin").value(false))
+			.andExpect(jsonPath("$.reads[0].pushlab.messages").isEmpty())
+			.andExpect(jsonPath("$.reads[0].pushlab.waiting").value(startsWith("the rest of the message")))
+			.andExpect(jsonPath("$.reads[0].pushlab.failure").value(nullValue()))
+			.andExpect(jsonPath("$.reads[1].tutorial.text").value("lo"))
+			.andExpect(jsonPath("$.reads[1].pushlab.messages[0].text").value("Hello"))
+			.andExpect(jsonPath("$.reads[1].pushlab.messages[0].fragments").value(2))
+			.andExpect(jsonPath("$.reads[1].pushlab.waiting").value(nullValue()));
+	}
+
+	@Test
+	void readsAreBounded() throws Exception {
+		problem(post("/api/lab/frames/reads", "{}"), 400, "reads: must be a list of 1 to 16 hex strings");
+		problem(post("/api/lab/frames/reads", "{\"reads\": [\"81\", 5]}"), 400, "reads[1]: must be a hex string");
+		problem(post("/api/lab/frames/reads", "{\"reads\": [\"8\"]}"), 400, "reads[0]: odd number of hex digits");
+		problem(post("/api/lab/frames/reads",
+				"{\"reads\": [\"" + "00".repeat(10_000) + "\", \"" + "00".repeat(7_000) + "\"]}"), 400,
+				"reads: must hold at most 16384 bytes in all");
+	}
+
+	@Test
 	void bodiesHaveALimit() throws Exception {
 		String huge = "{\"hex\": \"" + "00".repeat(MAX_MESSAGE_BYTES + 40_000) + "\"}";
 		problem(post("/api/lab/frames/decode", huge), 413, "body: must be at most");

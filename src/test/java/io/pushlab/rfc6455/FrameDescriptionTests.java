@@ -22,6 +22,30 @@ class FrameDescriptionTests {
 	}
 
 	@Test
+	void aLengthInALongerFormThanNeededIsFlaggedWithItsSection() throws Exception {
+		// 200 bytes in the 64-bit form, as the classic tutorial writes them
+		byte[] bytes = new byte[10 + 200];
+		System.arraycopy(HEX.parseHex("817f00000000000000c8"), 0, bytes, 0, 10);
+		Map<String, Object> map = FrameDescription.of(FrameCodec.decode(bytes)).toMap();
+		assertThat(map).containsEntry("payloadLength", 200L)
+			.containsEntry("lengthEncoding", "64-bit")
+			.containsEntry("lengthNote",
+					"not minimal: 200 bytes fit 7e and a 16-bit length, but this frame uses 7f and a 64-bit length;"
+							+ " RFC 6455 §5.2: \"the minimal number of bytes MUST be used to encode the length\"");
+		assertThat(FrameDescription.of(FrameCodec.decode(HEX.parseHex("817e000548656c6c6f"))).lengthNote())
+			.startsWith("not minimal: 5 bytes fit the 7 bits of byte 1, but this frame uses 7e and a 16-bit length;");
+	}
+
+	@Test
+	void aLengthInItsShortestFormHasNoNote() {
+		for (int length : new int[] { 0, 125, 126, 65_535, 65_536 }) {
+			FrameDescription description = FrameDescription.of(Frame.unmasked(Opcode.BINARY, new byte[length]));
+			assertThat(description.lengthNote()).as("%d bytes", length).isNull();
+			assertThat(description.toMap()).doesNotContainKey("lengthNote");
+		}
+	}
+
+	@Test
 	void anUnmaskedFrameHasANullMaskingKey() throws Exception {
 		Map<String, Object> map = FrameDescription.of(FrameCodec.decode(HEX.parseHex("810548656c6c6f"))).toMap();
 		assertThat(map).containsEntry("masked", false)
