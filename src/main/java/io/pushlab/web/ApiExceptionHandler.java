@@ -23,6 +23,8 @@ import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.NoHandlerFoundException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
  * Every API error as RFC 9457 {@code application/problem+json}: {@code type},
@@ -36,6 +38,9 @@ public class ApiExceptionHandler {
 
 	/** {@code pushlab.rejected} reason of a room refused by {@code pushlab.rooms.max}. */
 	public static final String ROOM_LIMIT = "room_limit";
+
+	/** The {@code detail} of a 404 for a path that names no endpoint and no file. */
+	static final String NO_SUCH_PATH = "path: names no endpoint and no file (the problem's instance is the path)";
 
 	private final Rejections rejections;
 
@@ -107,6 +112,16 @@ public class ApiExceptionHandler {
 	@ExceptionHandler(NotFoundException.class)
 	ResponseEntity<ProblemDetail> notFound(NotFoundException ex) {
 		return problem(HttpStatus.NOT_FOUND, List.of(ex.getMessage()));
+	}
+
+	/**
+	 * A path that names neither an endpoint nor a file: the same 404 problem as any other
+	 * ({@code instance} is the path), answered here without a log line and without the
+	 * {@code /error} dispatch.
+	 */
+	@ExceptionHandler({ NoResourceFoundException.class, NoHandlerFoundException.class })
+	ResponseEntity<ProblemDetail> noSuchPath() {
+		return problem(HttpStatus.NOT_FOUND, List.of(NO_SUCH_PATH));
 	}
 
 	@ExceptionHandler(ServiceUnavailableException.class)

@@ -5,6 +5,8 @@ import java.util.List;
 /**
  * Input that breaks the contract's rules; answered with a 400 problem whose
  * {@code detail} names the first field at fault and whose {@code errors} lists them all.
+ * It carries no stack trace: it is an answer to a client, not a fault, and a flood of bad
+ * requests must not pay for walking the stack.
  */
 public class InvalidInputException extends RuntimeException {
 
@@ -14,7 +16,7 @@ public class InvalidInputException extends RuntimeException {
 	 * @param errors messages of the form {@code "field: what is wrong"}, at least one
 	 */
 	public InvalidInputException(List<String> errors) {
-		super(String.join("; ", errors));
+		super(String.join("; ", errors), null, false, false);
 		this.errors = List.copyOf(errors);
 	}
 
