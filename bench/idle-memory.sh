@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Heap per idle connection, as docs/benchmarks.md describes: a fresh server pinned to core 0,
-# a full GC before each reading, heap used with 0 and with N idle connections of one technique.
+# live heap after a full GC (jcmd GC.class_histogram) at each reading, heap used with 0 and with N idle connections of one technique.
 #
 #   bench/idle-memory.sh [jar] [technique: sse|websocket] [N=5000]     env: PORT=18090 JAVA=java
 set -euo pipefail
@@ -18,9 +18,8 @@ SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null' EXIT
 for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$PORT/actuator/health" >/dev/null 2>&1 && break; sleep 0.5; done
 heap() {
-  jcmd "$SERVER" GC.run >/dev/null
-  curl -fs "http://127.0.0.1:$PORT/actuator/metrics/jvm.memory.used?tag=area:heap" \
-    | python3 -c 'import json,sys; print(int(json.load(sys.stdin)["measurements"][0]["value"]))'
+  # the class histogram runs a full, stop-the-world collection first and sums what is live
+  jcmd "$SERVER" GC.class_histogram | awk '/^Total/ {print $3}'
 }
 rss() { awk '/VmRSS/ {print $2 * 1024}' "/proc/$SERVER/status"; }
 BEFORE=$(heap); RSS0=$(rss)
