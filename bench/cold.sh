@@ -6,7 +6,7 @@
 # so machine noise hits them alike. The load lab's JSON reports stay in $OUT.
 #
 #   bench/cold.sh [jar]     env: VARIANTS="plain warmup c1 cds" REPEAT=3 TECHNIQUES="websocket sse"
-#                                CLIENTS=1000 MESSAGES=200 RATE=20 JAVA=java PORT=18090
+#                                CLIENTS=1000 MESSAGES=200 RATE=20 JAVA=java PORT=18391
 #                                OUT=loadlab-reports/cold
 # Variants:
 #   plain   java -jar, --pushlab.warmup.enabled=false
@@ -15,11 +15,14 @@
 #   cds     Boot's extracted layout (-Djarmode=tools extract) with a dynamic CDS archive from a
 #           training run (-XX:ArchiveClassesAtExit, -Dspring.context.exit=onRefresh), warm-up off
 #   cdswarm the same with the warm-up on
+#   aotcds  the CDS variant of $AOT_JAR, a jar built with Spring AOT (spring-boot-maven-plugin's
+#           process-aot goal), run with -Dspring.aot.enabled=true, warm-up off
+# STARTUP_ONLY=1 measures start-up only (no load lab), once per variant and repetition.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=$(realpath "${1:-target/pushlab.jar}")
 JAVA=${JAVA:-java}
-PORT=${PORT:-18090}
+PORT=${PORT:-18391}
 VARIANTS=${VARIANTS:-plain warmup c1 cds}
 REPEAT=${REPEAT:-3}
 TECHNIQUES=${TECHNIQUES:-websocket sse}
@@ -28,6 +31,8 @@ MESSAGES=${MESSAGES:-200}
 RATE=${RATE:-20}
 OUT=$(realpath -m "${OUT:-loadlab-reports/cold}")
 CDS=$OUT/cds
+AOT_CDS=$OUT/aot-cds
+STARTUP_ONLY=${STARTUP_ONLY:-0}
 mkdir -p "$OUT"
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 COMMON=(--server.port="$PORT" --pushlab.raw-websocket.port=0
@@ -43,6 +48,16 @@ if [[ " $VARIANTS " == *" cds"* ]] && [ ! -f "$CDS/app.jsa" ]; then
   [ -f "$CDS/app.jsa" ] || { echo "no CDS archive, see $OUT/cds-training.log" >&2; exit 1; }
 fi
 
+if [[ " $VARIANTS " == *" aotcds "* ]] && [ ! -f "$AOT_CDS/app.jsa" ]; then
+  AOT_JAR=$(realpath "${AOT_JAR:?aotcds needs AOT_JAR, a jar built with process-aot}")
+  rm -rf "$AOT_CDS"
+  "$JAVA" -Djarmode=tools -jar "$AOT_JAR" extract --destination "$AOT_CDS" >/dev/null
+  taskset -c 0 "$JAVA" -Dspring.aot.enabled=true -XX:ArchiveClassesAtExit="$AOT_CDS/app.jsa" \
+    -Dspring.context.exit=onRefresh -jar "$AOT_CDS/$(basename "$AOT_JAR")" "${COMMON[@]}" \
+    >"$OUT/aot-cds-training.log" 2>&1 || true
+  [ -f "$AOT_CDS/app.jsa" ] || { echo "no AOT CDS archive, see $OUT/aot-cds-training.log" >&2; exit 1; }
+fi
+
 command_for() {
   case "$1" in
     plain) echo "-jar $JAR --pushlab.warmup.enabled=false" ;;
@@ -50,6 +65,7 @@ command_for() {
     c1) echo "-XX:TieredStopAtLevel=1 -jar $JAR --pushlab.warmup.enabled=false" ;;
     cds) echo "-XX:SharedArchiveFile=$CDS/app.jsa -jar $CDS/$(basename "$JAR") --pushlab.warmup.enabled=false" ;;
     cdswarm) echo "-XX:SharedArchiveFile=$CDS/app.jsa -jar $CDS/$(basename "$JAR")" ;;
+    aotcds) echo "-Dspring.aot.enabled=true -XX:SharedArchiveFile=$AOT_CDS/app.jsa -jar $AOT_CDS/$(basename "$AOT_JAR") --pushlab.warmup.enabled=false" ;;
     *) echo "unknown variant $1" >&2; exit 2 ;;
   esac
 }
@@ -74,9 +90,11 @@ PY
 
 SERVER=
 trap '[ -n "$SERVER" ] && kill $SERVER 2>/dev/null; wait 2>/dev/null' EXIT
+[ "$STARTUP_ONLY" = 1 ] && TECHNIQUES=startup
 for rep in $(seq 1 "$REPEAT"); do
   for t in $TECHNIQUES; do
     for v in $VARIANTS; do
+      while ss -ltnH "sport = :$PORT" | grep -q .; do sleep 0.5; done # the port must be free
       load=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' '/')
       log="$OUT/server-$v-$t-$rep.log"
       t0=$(date +%s.%N)
@@ -88,8 +106,16 @@ for rep in $(seq 1 "$REPEAT"); do
         sleep 0.05
       done
       t1=$(date +%s.%N)
+      ss -ltnpH "sport = :$PORT" | grep -q "pid=$SERVER," || { echo "port $PORT is not our server's" >&2; exit 1; }
       startup=$(python3 -c "print(f'{$t1 - $t0:.2f}')")
       started=$(grep -o 'Started PushLabApplication in [0-9.]*' "$log" | awk '{print $4}' || true)
+      if [ "$STARTUP_ONLY" = 1 ]; then
+        echo "$(printf '%8s' "$v") start-up $startup s (Spring ${started:--} s) server CPU $(python3 -c "print(f'{$(cpu_ticks $SERVER) / $HZ:.1f}')") s load $load"
+        kill $SERVER 2>/dev/null || true
+        wait $SERVER 2>/dev/null || true
+        SERVER=
+        continue
+      fi
       c0=$(cpu_ticks $SERVER)
       dir="$OUT/$v-$t-$rep"
       mkdir -p "$dir"
@@ -98,7 +124,8 @@ for rep in $(seq 1 "$REPEAT"); do
         --drain 3000 --out "$dir" --quiet >"$dir/stdout.txt" 2>&1 || true
       c1=$(cpu_ticks $SERVER)
       srvcpu=$(python3 -c "print(f'{($c1 - $c0) / $HZ:.1f}')")
-      kill $SERVER; wait $SERVER 2>/dev/null || true
+      kill $SERVER 2>/dev/null || true
+      wait $SERVER 2>/dev/null || true
       SERVER=
       f=$(ls "$dir"/loadlab-*.json 2>/dev/null | head -1)
       if [ -n "$f" ]; then summary "$f" "$v" "$startup" "${started:--}" "$srvcpu" "$load"
