@@ -26,7 +26,7 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 		@DefaultValue @Valid @NotNull Sse sse, @DefaultValue @Valid @NotNull Websocket websocket,
 		@DefaultValue @Valid @NotNull RawWebsocket rawWebsocket, @DefaultValue @Valid @NotNull Redis redis,
 		@DefaultValue @Valid @NotNull Lab lab, @DefaultValue @Valid @NotNull Demo demo,
-		@DefaultValue @Valid @NotNull Rooms rooms,
+		@DefaultValue @Valid @NotNull Rooms rooms, @DefaultValue @Valid @NotNull Warmup warmup,
 		@DefaultValue("4096") @Min(1024) @Max(1_048_576) int connectionBufferBytes) {
 
 	/**
@@ -166,6 +166,20 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 	 * (each may hold a 2 MiB body and an answer about five times its payload)
 	 */
 	public record Lab(@DefaultValue("8") @Min(1) @Max(10_000) int maxConcurrentRequests) {
+	}
+
+	/**
+	 * The start-up warm-up: right after start, before health reports UP, the server's own
+	 * load-lab clients drive SSE, WebSocket and short polling over loopback in rooms of
+	 * their own (removed afterwards), so the JIT has compiled the delivery paths before
+	 * the first users arrive. Only with the in-memory broker.
+	 *
+	 * @param enabled whether to warm up
+	 * @param clients receivers per technique
+	 * @param messages messages published per technique, at 100 per second
+	 */
+	public record Warmup(@DefaultValue("true") boolean enabled, @DefaultValue("200") @Min(1) @Max(5000) int clients,
+			@DefaultValue("100") @Min(1) @Max(100_000) int messages) {
 	}
 
 	/**

@@ -186,11 +186,25 @@ public class InMemoryBroker implements Broker {
 		long cutoff = this.clock.millis() - this.idleTtlMillis;
 		int evicted = 0;
 		for (RoomLog log : this.rooms.values()) {
-			if (log.size() == 0 && log.lastActive < cutoff && log.evictIfIdle(cutoff)) {
+			if (log.size() == 0 && log.lastActive < cutoff && log.evictIfIdle(cutoff, true)) {
 				evicted++;
 			}
 		}
 		return evicted;
+	}
+
+	/**
+	 * Removes a room now, with its history, when it has no subscriber, and forgets its
+	 * last id (for rooms whose name is never used again, such as the start-up warm-up's).
+	 * @param room the room
+	 * @return whether the room is gone (false while it still has a subscriber)
+	 */
+	public boolean discard(String room) {
+		RoomLog log = this.rooms.get(room);
+		if (log == null) {
+			return true;
+		}
+		return log.evictIfIdle(Long.MAX_VALUE, false) || !this.rooms.containsKey(room);
 	}
 
 	/**
@@ -254,7 +268,7 @@ public class InMemoryBroker implements Broker {
 		/**
 		 * @return whether the room was evicted
 		 */
-		boolean evictIfIdle(long cutoff) {
+		boolean evictIfIdle(long cutoff, boolean remember) {
 			this.lock.lock();
 			try {
 				if (this.removed || size() > 0 || this.lastActive >= cutoff) {
@@ -263,7 +277,9 @@ public class InMemoryBroker implements Broker {
 				this.removed = true;
 				// remembered before the room leaves the map: a room created again right
 				// after continues from its last id
-				rememberEvicted(this.name, this.lastId);
+				if (remember) {
+					rememberEvicted(this.name, this.lastId);
+				}
 				InMemoryBroker.this.rooms.remove(this.name, this);
 				InMemoryBroker.this.held.decrementAndGet();
 				return true;

@@ -1,6 +1,7 @@
 package io.pushlab.loadlab;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 import io.pushlab.technique.Technique;
 
@@ -100,6 +102,24 @@ public final class LoadLab {
 		}
 		return new Report(options.label(), options.target().toString(), started, System.getProperty("java.version"),
 				options, runs);
+	}
+
+	/**
+	 * Runs the techniques of the options in rooms the caller names (a server's start-up
+	 * warm-up, which removes them afterwards), one after the other.
+	 * @param options the settings
+	 * @param room the room of each technique
+	 * @return one result per technique
+	 * @throws InterruptedException when interrupted
+	 */
+	public static List<RunResult> runInRooms(LoadLabOptions options, Function<Technique, String> room)
+			throws InterruptedException {
+		PrintStream silent = new PrintStream(OutputStream.nullOutputStream());
+		List<RunResult> runs = new ArrayList<>();
+		for (Technique technique : options.techniques()) {
+			runs.add(new LoadRun(options, technique, silent, room.apply(technique)).run());
+		}
+		return runs;
 	}
 
 	/**

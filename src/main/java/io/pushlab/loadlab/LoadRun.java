@@ -58,11 +58,19 @@ final class LoadRun {
 	private volatile Publisher publisher;
 
 	LoadRun(LoadLabOptions options, Technique technique, PrintStream progress) {
+		this(options, technique, progress,
+				"ll-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000000, 0x7fffffff)) + "-"
+						+ technique.key());
+	}
+
+	/**
+	 * @param room the room to use, which also tags every message's nonce
+	 */
+	LoadRun(LoadLabOptions options, Technique technique, PrintStream progress, String room) {
 		this.options = options;
 		this.technique = technique;
 		this.progress = progress;
-		this.tag = "ll-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000000, 0x7fffffff)) + "-"
-				+ technique.key();
+		this.tag = room;
 		this.tracker = new Tracker(this.tag, options.warmup(), options.messages());
 	}
 

@@ -102,6 +102,18 @@ public class TechniqueStats {
 	}
 
 	/**
+	 * Leaves the requests, deliveries and bytes counted so far (the start-up warm-up's)
+	 * out of {@link #snapshot()}; the Micrometer meters keep counting everything.
+	 */
+	public void excludeSoFar() {
+		this.counters.values().forEach((c) -> {
+			c.requestsBefore = c.requests.sum();
+			c.deliveredBefore = c.delivered.sum();
+			c.bytesBefore = c.bytes.sum();
+		});
+	}
+
+	/**
 	 * @return the figures of every technique, as {@code /api/stats} shows them
 	 */
 	public Map<String, Map<String, Long>> snapshot() {
@@ -109,9 +121,9 @@ public class TechniqueStats {
 		this.counters.forEach((technique, c) -> {
 			Map<String, Long> figures = new LinkedHashMap<>();
 			figures.put("open", Math.max(0, c.open.get()));
-			figures.put("requests", c.requests.sum());
-			figures.put("delivered", c.delivered.sum());
-			figures.put("bytes", c.bytes.sum());
+			figures.put("requests", Math.max(0, c.requests.sum() - c.requestsBefore));
+			figures.put("delivered", Math.max(0, c.delivered.sum() - c.deliveredBefore));
+			figures.put("bytes", Math.max(0, c.bytes.sum() - c.bytesBefore));
 			figures.put("dropped", c.dropped.sum());
 			result.put(technique.key(), figures);
 		});
@@ -129,6 +141,13 @@ public class TechniqueStats {
 		final LongAdder bytes = new LongAdder();
 
 		final LongAdder dropped = new LongAdder();
+
+		/** Counted before {@link #excludeSoFar()}, left out of the snapshot. */
+		volatile long requestsBefore;
+
+		volatile long deliveredBefore;
+
+		volatile long bytesBefore;
 
 	}
 

@@ -14,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * With the shipped settings (no test profile), anyone on the app port sees the health
  * status only, and neither the meters nor the metrics endpoint.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "pushlab.raw-websocket.port=0")
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "pushlab.raw-websocket.port=0", "pushlab.warmup.enabled=false" })
 class ActuatorDefaultsTests {
 
 	@LocalServerPort

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Another process holds the raw server's port: the application starts anyway, serves its
  * API, and {@code /lab} says the raw server is off and why.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "pushlab.warmup.enabled=false")
 class RawPortClashTests {
 
 	static final ServerSocket taken = take();

@@ -35,6 +35,21 @@ class InMemoryBrokerTests {
 	}
 
 	@Test
+	void discardRemovesARoomOnlyOnceItHasNoSubscriberAndForgetsIt() {
+		InMemoryBroker broker = broker(10);
+		broker.publish("w", draft("1"));
+		Subscription subscription = broker.subscribe("w", -1, (envelope) -> true);
+		assertThat(broker.discard("w")).isFalse();
+		assertThat(broker.holds("w")).isTrue();
+		subscription.close();
+		assertThat(broker.discard("w")).isTrue();
+		assertThat(broker.holds("w")).isFalse();
+		assertThat(broker.roomCount()).isZero();
+		assertThat(broker.lastId("w")).isZero();
+		assertThat(broker.discard("never")).isTrue();
+	}
+
+	@Test
 	void idsStartAtOneAndIncreasePerRoom() {
 		InMemoryBroker broker = broker(10);
 		assertThat(broker.publish("a", draft("1")).id()).isEqualTo(1);
