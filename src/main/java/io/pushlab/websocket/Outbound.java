@@ -142,32 +142,15 @@ final class Outbound {
 	 */
 	boolean send(TextMessage message, int messages) {
 		Frame frame = new Frame(message, messages, message.getPayloadLength());
-		Frame first;
-		synchronized (this) {
-			if (this.closeReason != null) {
-				return false;
+		return switch (admit(frame, false)) {
+			case CLOSED -> false;
+			case TOO_SLOW -> tooSlow();
+			case QUEUED -> true;
+			case IDLE -> {
+				write(frame);
+				yield true;
 			}
-			if (this.queue.size() >= this.maxFrames
-					|| (this.queuedBytes + frame.bytes() > this.maxBytes && !this.queue.isEmpty())) {
-				closeLocked(TOO_SLOW);
-				first = null;
-			}
-			else if (this.writing) {
-				this.queue.add(frame);
-				this.queuedBytes += frame.bytes();
-				return true;
-			}
-			else {
-				this.writing = true;
-				first = frame;
-			}
-		}
-		if (first == null) {
-			this.sink.close(TOO_SLOW);
-			return false;
-		}
-		write(first);
-		return true;
+		};
 	}
 
 	/**
@@ -182,38 +165,62 @@ final class Outbound {
 	 */
 	boolean sendLater(TextMessage message, int messages, Executor executor) {
 		Frame frame = new Frame(message, messages, message.getPayloadLength());
-		boolean start;
-		synchronized (this) {
-			if (this.closeReason != null) {
-				return false;
+		return switch (admit(frame, true)) {
+			case CLOSED -> false;
+			case TOO_SLOW -> tooSlow();
+			case QUEUED -> true;
+			case IDLE -> {
+				try {
+					executor.execute(() -> write(next()));
+				}
+				catch (RejectedExecutionException ex) {
+					// shutting down
+					write(next());
+				}
+				yield true;
 			}
-			if (this.queue.size() >= this.maxFrames
-					|| (this.queuedBytes + frame.bytes() > this.maxBytes && !this.queue.isEmpty())) {
-				closeLocked(TOO_SLOW);
-				start = false;
-				frame = null;
-			}
-			else {
-				this.queue.add(frame);
-				this.queuedBytes += frame.bytes();
-				start = !this.writing;
-				this.writing = true;
-			}
+		};
+	}
+
+	/** What {@link #admit} decided for a frame. */
+	private enum Admission {
+
+		/** The connection is closed: the frame is dropped. */
+		CLOSED,
+		/** The queue is full: the connection has just been closed as too slow. */
+		TOO_SLOW,
+		/** The frame waits behind the write in flight. */
+		QUEUED,
+		/** The writer was idle and is now the caller's to start. */
+		IDLE
+
+	}
+
+	/**
+	 * Refuses a frame, queues it behind the write in flight, or takes the idle writer for
+	 * the caller (queueing the frame too when {@code queueWhenIdle}).
+	 */
+	private synchronized Admission admit(Frame frame, boolean queueWhenIdle) {
+		if (this.closeReason != null) {
+			return Admission.CLOSED;
 		}
-		if (frame == null) {
-			this.sink.close(TOO_SLOW);
-			return false;
+		if (this.queue.size() >= this.maxFrames
+				|| (this.queuedBytes + frame.bytes() > this.maxBytes && !this.queue.isEmpty())) {
+			closeLocked(TOO_SLOW);
+			return Admission.TOO_SLOW;
 		}
-		if (start) {
-			try {
-				executor.execute(() -> write(next()));
-			}
-			catch (RejectedExecutionException ex) {
-				// shutting down
-				write(next());
-			}
+		boolean idle = !this.writing;
+		this.writing = true;
+		if (!idle || queueWhenIdle) {
+			this.queue.add(frame);
+			this.queuedBytes += frame.bytes();
 		}
-		return true;
+		return idle ? Admission.IDLE : Admission.QUEUED;
+	}
+
+	private boolean tooSlow() {
+		this.sink.close(TOO_SLOW);
+		return false;
 	}
 
 	/**
