@@ -185,8 +185,7 @@ public class ChatSessions implements SmartLifecycle, Droppable {
 			if (!change.listChanged()) {
 				return;
 			}
-			if (change.user() != null && !state.coalescing && !state.flushing
-					&& change.count() <= this.presenceListLimit) {
+			if (change.user() != null && !state.coalescing && change.count() <= this.presenceListLimit) {
 				TextMessage delta = this.frames.presenceDelta(room, change.user(), change.joined(), change.count());
 				for (ChatConnection member : members) {
 					if (!joiners.contains(member)) {
@@ -209,54 +208,33 @@ public class ChatSessions implements SmartLifecycle, Droppable {
 	/**
 	 * Sends a coalesced room's newest list to its members; a room back within
 	 * {@code presence-list-limit} users gets deltas again from here on. The frames are
-	 * written outside the room's presence monitor, so joins and leaves (which need it)
-	 * never wait for a list going to thousands of members; while a flush is sending,
-	 * changes are coalesced into the next one, so a member never gets an older list after
-	 * a newer delta.
+	 * only queued here ({@link ChatConnection#sendLater}): joins and leaves, which need
+	 * the monitor, never wait for a list being written to thousands of members.
 	 */
 	private void flushPresence(String room, PresenceState state) {
-		List<String> users;
-		List<ChatConnection> members;
-		int count;
 		synchronized (state) {
-			if (state.flushing) {
-				// the previous flush is still sending: come back once it is done
-				this.scheduler.schedule(() -> flushPresence(room, state), Instant.now().plus(PRESENCE_MIN_DELAY));
-				return;
-			}
-			users = state.latest;
-			count = state.latestCount;
+			List<String> users = state.latest;
 			state.latest = null;
 			state.scheduled = false;
-			Set<ChatConnection> current = this.byRoom.get(room);
-			if (current == null || current.isEmpty()) {
+			state.coalescing = state.latestCount > this.presenceListLimit;
+			Set<ChatConnection> members = this.byRoom.get(room);
+			if (members == null || members.isEmpty()) {
 				// no local member left: forget the room's presence state
-				state.coalescing = count > this.presenceListLimit;
 				state.removed = true;
 				this.presenceStates.remove(room, state);
 				return;
 			}
 			if (users == null) {
-				state.coalescing = count > this.presenceListLimit;
 				return;
 			}
-			members = List.copyOf(current);
-			state.flushing = true;
-		}
-		long bytes = 0;
-		try {
-			TextMessage frame = this.frames.presence(room, users, count);
+			TextMessage frame = this.frames.presence(room, users, state.latestCount);
+			int sent = 0;
 			for (ChatConnection member : members) {
 				member.sendLater(frame, 0, this.presenceWriter);
+				sent++;
 			}
-			bytes = (long) frame.getPayloadLength() * members.size();
-		}
-		finally {
-			synchronized (state) {
-				state.flushing = false;
-				state.nextAllowedNanos = System.nanoTime() + bytes * 1_000_000_000L / PRESENCE_BYTES_PER_SECOND;
-				state.coalescing = state.scheduled || state.latestCount > this.presenceListLimit;
-			}
+			long bytes = (long) frame.getPayloadLength() * sent;
+			state.nextAllowedNanos = System.nanoTime() + bytes * 1_000_000_000L / PRESENCE_BYTES_PER_SECOND;
 		}
 	}
 
@@ -299,9 +277,6 @@ public class ChatSessions implements SmartLifecycle, Droppable {
 		int latestCount;
 
 		boolean scheduled;
-
-		/** A flush is writing its list (outside the monitor). */
-		boolean flushing;
 
 		long nextAllowedNanos;
 
