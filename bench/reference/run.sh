@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs the load lab against the Node `ws` reference server the way bench/run.sh runs it against
+# PushLab: the server pinned to core 0, the generator to core 1, one unreported warm-up run first.
+# The reference has no actuator, so its CPU time is read from /proc/<pid>/stat around each run.
+#
+#   bench/reference/run.sh [label]      env: SIZES="1000 5000" TECHNIQUES="sse websocket"
+#                                          MESSAGES=200 RATE=20 REPEAT=1 PORT=18090
+set -euo pipefail
+cd "$(dirname "$0")"
+[ -d node_modules/ws ] || npm install --no-save ws@8 >/dev/null
+cd ../..
+LABEL=${1:-node-ws}
+PORT=${PORT:-18090}
+SIZES=${SIZES:-1000 5000}
+TECHNIQUES=${TECHNIQUES:-sse websocket}
+MESSAGES=${MESSAGES:-200}
+RATE=${RATE:-20}
+REPEAT=${REPEAT:-1}
+OUT=${OUT:-loadlab-reports/$LABEL}
+mkdir -p "$OUT"
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+taskset -c 0 node bench/reference/server.js "$PORT" >"$OUT/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null' EXIT
+for _ in $(seq 1 60); do
+  curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break
+  sleep 0.25
+done
+
+cpu() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }   # utime + stime, clock ticks
+TICK=$(getconf CLK_TCK)
+
+gen() {
+  taskset -c 1 java -Xmx2g -jar target/pushlab.jar loadlab --target "http://127.0.0.1:$PORT" --out "$OUT" --quiet "$@"
+}
+
+for t in $TECHNIQUES; do gen --technique "$t" --clients 1000 --messages 200 --rate "$RATE" >/dev/null 2>&1 || true; done
+for n in $SIZES; do
+  for t in $TECHNIQUES; do
+    for i in $(seq 1 "$REPEAT"); do
+      before=$(cpu)
+      gen --technique "$t" --clients "$n" --messages "$MESSAGES" --rate "$RATE" --connect-concurrency 500 \
+        >"$OUT/run-$t-$n-$i.txt" 2>&1 || true
+      after=$(cpu)
+      python3 - "$OUT" "$LABEL" "$before" "$after" "$TICK" <<'PY'
+import json, sys, glob, os
+out, label, before, after, tick = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+files = sorted(glob.glob(os.path.join(out, 'loadlab-*.json')), key=os.path.getmtime)
+run = json.load(open(files[-1]))['runs'][0]
+d = max(run['delivered'], 1)
+cpu = (after - before) / tick
+print(f"{label:>8} {run['technique']:>11} {run['clients']:>6} conn {run['connected']:>6} in {run['connectSeconds']:>6.2f}s "
+      f"lost {run['lost']:>6} dup {run['duplicates']} ooo {run['outOfOrder']} "
+      f"p50 {run['latencyMs']['p50']:>8.1f} p99 {run['latencyMs']['p99']:>8.1f} max {run['latencyMs']['max']:>8.1f} ms "
+      f"srv {cpu:.1f}s whole run = {cpu*1e6/d:>6.1f} us/dlv gen {run['generatorCpuSeconds']:>5.1f}s/{run['runSeconds']:>5.1f}s"
+      + (" GENERATOR-BOUND" if run.get('generatorBound') else ""))
+PY
+    done
+  done
+done
