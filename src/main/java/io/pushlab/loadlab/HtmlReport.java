@@ -86,7 +86,10 @@ final class HtmlReport {
 				(r) -> r.server().rssPerConnection(r.connected()) / 1e3));
 		html.append("</div>\n<p class=\"meta\">Latency is measured on the load generator's clock: from just before "
 				+ "the publish request leaves to the arrival of the message at each receiver. Server figures come from "
-				+ "its actuator (process.cpu.time, jvm.memory.used, pushlab.process.rss, jvm.threads.live).</p>\n");
+				+ "its actuator (process.cpu.time, jvm.memory.used, pushlab.process.rss, jvm.threads.live)")
+			.append((o.serverPid() > 0)
+					? ", or where it has none from /proc/" + o.serverPid() + " (CPU time, VmRSS, threads)" : "")
+			.append(".</p>\n");
 		html.append("</body></html>\n");
 		return html.toString();
 	}

@@ -40,6 +40,7 @@ final class JsonReport {
 		options.put("longPollTimeoutMs", o.longPollTimeout().toMillis());
 		options.put("drainMs", o.drain().toMillis());
 		options.put("ioThreads", o.selectorThreads());
+		options.put("serverPid", (o.serverPid() > 0) ? o.serverPid() : null);
 		root.put("options", options);
 		List<Object> runs = new ArrayList<>();
 		for (RunResult r : report.runs()) {

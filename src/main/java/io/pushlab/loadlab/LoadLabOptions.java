@@ -30,10 +30,12 @@ import io.pushlab.technique.Technique;
  * @param ioThreads the generator's selector threads; 0 for one per available CPU
  * @param label a free text naming the run in the reports (e.g. the server's JVM)
  * @param progress whether to print a progress line every second
+ * @param serverPid the server's process id, whose CPU time, RSS and threads are read from
+ * {@code /proc} when its actuator does not give them; 0 for none
  */
 public record LoadLabOptions(URI target, List<Technique> techniques, int clients, double rate, int messages, int warmup,
 		int payload, Duration pollInterval, Duration longPollTimeout, Duration drain, int connectConcurrency,
-		Duration connectTimeout, Path out, int ioThreads, String label, boolean progress) {
+		Duration connectTimeout, Path out, int ioThreads, String label, boolean progress, long serverPid) {
 
 	static final String USAGE = """
 			usage: java -jar pushlab.jar loadlab [options]
@@ -55,14 +57,17 @@ public record LoadLabOptions(URI target, List<Technique> techniques, int clients
 			                          (default 2; 0 = one per available CPU)
 			  --out DIR               report folder (default loadlab-reports)
 			  --label TEXT            names the run in the reports
+			  --server-pid PID        the server's process id (Linux): CPU time, RSS and
+			                          threads the actuator does not give are read from
+			                          /proc/PID (a server without an actuator)
 			  --quiet                 no progress lines
 			""";
 
 	public LoadLabOptions {
 		if (clients < 1 || messages < 1 || rate <= 0 || payload < 1 || connectConcurrency < 1 || ioThreads < 0
-				|| warmup < 0) {
+				|| warmup < 0 || serverPid < 0) {
 			throw new IllegalArgumentException("clients, messages, rate, payload and connect-concurrency must be "
-					+ "positive, warmup and io-threads 0 or more\n" + USAGE);
+					+ "positive, warmup, io-threads and server-pid 0 or more\n" + USAGE);
 		}
 		techniques = List.copyOf(techniques);
 	}
@@ -90,6 +95,7 @@ public record LoadLabOptions(URI target, List<Technique> techniques, int clients
 		Path out = Path.of("loadlab-reports");
 		String label = "";
 		boolean progress = true;
+		long serverPid = 0;
 		for (int i = 0; i < args.length; i++) {
 			String arg = args[i];
 			if (arg.equals("--quiet")) {
@@ -121,6 +127,7 @@ public record LoadLabOptions(URI target, List<Technique> techniques, int clients
 					case "--io-threads" -> ioThreads = Integer.parseInt(value);
 					case "--out" -> out = Path.of(value);
 					case "--label" -> label = value;
+					case "--server-pid" -> serverPid = Long.parseLong(value);
 					default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + USAGE);
 				}
 			}
@@ -132,11 +139,15 @@ public record LoadLabOptions(URI target, List<Technique> techniques, int clients
 			throw new IllegalArgumentException(
 					"--target must be an http:// URL on this machine (127.0.0.1, ::1 or localhost)\n" + USAGE);
 		}
+		if (serverPid > 0 && !ProcFs.readable(serverPid)) {
+			throw new IllegalArgumentException("--server-pid: /proc/" + serverPid
+					+ "/stat cannot be read (no such process, or not Linux)\n" + USAGE);
+		}
 		long drainMillis = (drain != null) ? drain : 5000 + pollInterval;
 		int warmupMessages = (warmup != null) ? warmup : (int) Math.min(messages, Math.ceil(2 * rate));
 		return new LoadLabOptions(target, techniques, clients, rate, messages, warmupMessages, payload,
 				Duration.ofMillis(pollInterval), Duration.ofMillis(longPollTimeout), Duration.ofMillis(drainMillis),
-				connectConcurrency, Duration.ofMillis(connectTimeout), out, ioThreads, label, progress);
+				connectConcurrency, Duration.ofMillis(connectTimeout), out, ioThreads, label, progress, serverPid);
 	}
 
 	/** Selector threads to start: {@code ioThreads}, or one per available CPU for 0. */
@@ -188,7 +199,7 @@ public record LoadLabOptions(URI target, List<Technique> techniques, int clients
 	LoadLabOptions with(List<Technique> techniques) {
 		return new LoadLabOptions(this.target, techniques, this.clients, this.rate, this.messages, this.warmup,
 				this.payload, this.pollInterval, this.longPollTimeout, this.drain, this.connectConcurrency,
-				this.connectTimeout, this.out, this.ioThreads, this.label, this.progress);
+				this.connectTimeout, this.out, this.ioThreads, this.label, this.progress, this.serverPid);
 	}
 
 }

@@ -83,7 +83,7 @@ final class LoadRun {
 			.connectTimeout(Duration.ofSeconds(10))
 			.executor(control)
 			.build();
-		ServerMetrics metrics = new ServerMetrics(controlHttp, this.options.target());
+		ServerMetrics metrics = new ServerMetrics(controlHttp, this.options.target(), this.options.serverPid());
 		URI target = this.options.target();
 		int port = (target.getPort() > 0) ? target.getPort() : 80;
 		String host = target.getHost();

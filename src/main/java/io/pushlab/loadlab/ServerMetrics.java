@@ -13,7 +13,10 @@ import tools.jackson.databind.json.JsonMapper;
  * Reads the target server's own figures from its actuator: CPU time
  * ({@code process.cpu.time}), heap ({@code jvm.memory.used}, area heap), resident memory
  * ({@code pushlab.process.rss}) and live threads. A figure the server does not expose is
- * NaN; a server without an actuator still gets measured, just without these.
+ * NaN; a server without an actuator still gets measured, just without these. Given the
+ * server's process id ({@code --server-pid}), the CPU time, resident memory and threads
+ * the actuator does not give are read from {@code /proc/<pid>} instead ({@link ProcFs});
+ * the actuator's figure wins when it has one.
  */
 final class ServerMetrics {
 
@@ -30,14 +33,30 @@ final class ServerMetrics {
 
 	private final URI base;
 
-	ServerMetrics(HttpClient http, URI base) {
+	private final long pid;
+
+	/**
+	 * @param http the client for the actuator
+	 * @param base the server's base URL
+	 * @param pid the server's process id, 0 when unknown (actuator figures only)
+	 */
+	ServerMetrics(HttpClient http, URI base, long pid) {
 		this.http = http;
 		this.base = base;
+		this.pid = pid;
 	}
 
 	Sample sample() {
-		return new Sample(metric("process.cpu.time", ""), metric("jvm.memory.used", "?tag=area:heap"),
-				metric("pushlab.process.rss", ""), metric("jvm.threads.live", ""));
+		double cpu = metric("process.cpu.time", "");
+		double heap = metric("jvm.memory.used", "?tag=area:heap");
+		double rss = metric("pushlab.process.rss", "");
+		double threads = metric("jvm.threads.live", "");
+		if (this.pid > 0) {
+			cpu = Double.isNaN(cpu) ? ProcFs.cpuSeconds(this.pid) : cpu;
+			rss = Double.isNaN(rss) ? ProcFs.rssBytes(this.pid) : rss;
+			threads = Double.isNaN(threads) ? ProcFs.threads(this.pid) : threads;
+		}
+		return new Sample(cpu, heap, rss, threads);
 	}
 
 	private double metric(String name, String query) {

@@ -140,7 +140,7 @@ public class StartupWarmup implements ApplicationRunner, HealthIndicator {
 		double rate = 100;
 		return new LoadLabOptions(URI.create("http://127.0.0.1:" + port), TECHNIQUES, this.settings.clients(), rate,
 				this.settings.messages(), 0, 100, Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofMillis(500),
-				100, Duration.ofSeconds(30), Path.of("."), 1, "warmup", false);
+				100, Duration.ofSeconds(30), Path.of("."), 1, "warmup", false, 0);
 	}
 
 }

@@ -4,10 +4,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,6 +53,23 @@ class FaultyTargetTests {
 		assertThat(run.delivered()).isEqualTo(150);
 		assertThat(run.clean()).isFalse();
 		assertThat(Double.isNaN(run.server().cpuSeconds())).as("no actuator, no CPU figure").isTrue();
+	}
+
+	@Test
+	@EnabledOnOs(OS.LINUX)
+	void withTheServerPidAServerWithoutActuatorGetsCpuRssAndThreadsFromProc() throws Exception {
+		// the faulty server runs in this JVM: its pid is ours
+		String[] args = Stream
+			.concat(Stream.of(args("polling")), Stream.of("--server-pid", Long.toString(ProcessHandle.current().pid())))
+			.toArray(String[]::new);
+		RunResult run = LoadLab.run(LoadLabOptions.parse(args), System.err).runs().get(0);
+
+		RunResult.Server server = run.server();
+		assertThat(server.cpuSeconds()).isPositive();
+		assertThat(server.publishCpuSeconds()).isNotNaN().isGreaterThanOrEqualTo(0);
+		assertThat(server.rssPeakBytes()).isGreaterThan(1e6);
+		assertThat(server.threadsPeak()).isGreaterThanOrEqualTo(1);
+		assertThat(server.heapPeakBytes()).as("no actuator, no heap figure").isNaN();
 	}
 
 	@Test

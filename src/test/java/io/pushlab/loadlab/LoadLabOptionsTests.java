@@ -36,6 +36,22 @@ class LoadLabOptionsTests {
 	}
 
 	@Test
+	void theServerPidIsOptionalAndMustBeAProcessThatCanBeRead() {
+		assertThat(LoadLabOptions.parse().serverPid()).isZero();
+		long self = ProcessHandle.current().pid();
+		if (ProcFs.readable(self)) {
+			assertThat(LoadLabOptions.parse("--server-pid", Long.toString(self)).serverPid()).isEqualTo(self);
+		}
+		assertThatIllegalArgumentException().isThrownBy(() -> LoadLabOptions.parse("--server-pid", "-3"))
+			.withMessageContaining("server-pid");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> LoadLabOptions.parse("--server-pid", Long.toString(Long.MAX_VALUE)))
+			.withMessageContaining("/proc/" + Long.MAX_VALUE + "/stat");
+		assertThatIllegalArgumentException().isThrownBy(() -> LoadLabOptions.parse("--help"))
+			.withMessageContaining("--server-pid PID");
+	}
+
+	@Test
 	void allMeansEveryTechniqueInOrder() {
 		assertThat(LoadLabOptions.parse("--technique", "all").techniques()).containsExactly(Technique.POLLING,
 				Technique.LONGPOLLING, Technique.SSE, Technique.WEBSOCKET);
