@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the load lab against the Node `ws` reference server the way bench/run.sh runs it against
 # PushLab: the server pinned to core 0, the generator to core 1, one unreported warm-up run first.
-# The reference has no actuator, so its CPU time is read from /proc/<pid>/stat around each run.
+# The reference has no actuator: the load lab reads its CPU time, RSS and threads from
+# /proc/<pid> (--server-pid), so "server CPU publishing" and us per delivery mean what they mean
+# in bench/run.sh (the measured messages only, warm-up and connecting left out).
 #
 #   bench/reference/run.sh [label]      env: SIZES="1000 5000" TECHNIQUES="sse websocket"
 #                                          MESSAGES=200 RATE=20 REPEAT=1 PORT=18090
@@ -28,32 +30,28 @@ for _ in $(seq 1 60); do
   sleep 0.25
 done
 
-cpu() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }   # utime + stime, clock ticks
-TICK=$(getconf CLK_TCK)
-
 gen() {
-  taskset -c 1 java -Xmx2g -jar target/pushlab.jar loadlab --target "http://127.0.0.1:$PORT" --out "$OUT" --quiet "$@"
+  taskset -c 1 java -Xmx2g -jar target/pushlab.jar loadlab --target "http://127.0.0.1:$PORT" --server-pid "$SERVER" \
+    --out "$OUT" --quiet "$@"
 }
 
 for t in $TECHNIQUES; do gen --technique "$t" --clients 1000 --messages 200 --rate "$RATE" >/dev/null 2>&1 || true; done
 for n in $SIZES; do
   for t in $TECHNIQUES; do
     for i in $(seq 1 "$REPEAT"); do
-      before=$(cpu)
       gen --technique "$t" --clients "$n" --messages "$MESSAGES" --rate "$RATE" --connect-concurrency 500 \
         >"$OUT/run-$t-$n-$i.txt" 2>&1 || true
-      after=$(cpu)
-      python3 - "$OUT" "$LABEL" "$before" "$after" "$TICK" <<'PY'
+      python3 - "$OUT" "$LABEL" <<'PY'
 import json, sys, glob, os
-out, label, before, after, tick = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
-files = sorted(glob.glob(os.path.join(out, 'loadlab-*.json')), key=os.path.getmtime)
+files = sorted(glob.glob(os.path.join(sys.argv[1], 'loadlab-*.json')), key=os.path.getmtime)
 run = json.load(open(files[-1]))['runs'][0]
+s = run.get('server', {})
 d = max(run['delivered'], 1)
-cpu = (after - before) / tick
-print(f"{label:>8} {run['technique']:>11} {run['clients']:>6} conn {run['connected']:>6} in {run['connectSeconds']:>6.2f}s "
+pub = s.get('publishCpuSeconds') or 0
+print(f"{sys.argv[2]:>8} {run['technique']:>11} {run['clients']:>6} conn {run['connected']:>6} in {run['connectSeconds']:>6.2f}s "
       f"lost {run['lost']:>6} dup {run['duplicates']} ooo {run['outOfOrder']} "
       f"p50 {run['latencyMs']['p50']:>8.1f} p99 {run['latencyMs']['p99']:>8.1f} max {run['latencyMs']['max']:>8.1f} ms "
-      f"srv {cpu:.1f}s whole run = {cpu*1e6/d:>6.1f} us/dlv gen {run['generatorCpuSeconds']:>5.1f}s/{run['runSeconds']:>5.1f}s"
+      f"srv {pub*1e6/d:>6.1f} us/dlv gen {run['generatorCpuSeconds']:>5.1f}s/{run['runSeconds']:>5.1f}s"
       + (" GENERATOR-BOUND" if run.get('generatorBound') else ""))
 PY
     done
