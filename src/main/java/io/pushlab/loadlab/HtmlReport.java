@@ -75,6 +75,7 @@ final class HtmlReport {
 						+ "as the server.</p>\n");
 		}
 		html.append("<h2>Results</h2>\n<div class=\"wrap\">").append(table(report)).append("</div>\n");
+		html.append(errorCauses(report.runs()));
 		html.append("<h2>Latency distribution (publish → arrival)</h2>\n").append(latencyChart(report.runs()));
 		html.append("<h2>Cost per technique</h2>\n<div class=\"charts\">\n");
 		html.append(bars("Server CPU ms per 1,000 deliveries", report.runs(),
@@ -121,6 +122,23 @@ final class HtmlReport {
 			t.append("</tr>\n");
 		}
 		return t.append("</table>").toString();
+	}
+
+	/** Why requests failed: each run's kept causes with their counts; empty when none. */
+	private static String errorCauses(List<RunResult> runs) {
+		StringBuilder list = new StringBuilder();
+		for (RunResult run : runs) {
+			for (RunResult.ErrorCause cause : run.errorCauses()) {
+				list.append("<li><b>")
+					.append(esc(run.technique()))
+					.append("</b>: ")
+					.append(cause.count())
+					.append(" × ")
+					.append(esc(cause.cause()))
+					.append("</li>\n");
+			}
+		}
+		return (list.length() == 0) ? "" : "<h2>Errors</h2>\n<ul class=\"bad\">\n" + list + "</ul>\n";
 	}
 
 	/** x: -log10(1 - p/100), clamped at 99.99; y: log10(ms). */

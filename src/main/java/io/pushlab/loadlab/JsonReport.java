@@ -60,6 +60,14 @@ final class JsonReport {
 			run.put("duplicates", r.duplicates());
 			run.put("outOfOrder", r.outOfOrder());
 			run.put("errors", r.errors());
+			List<Object> causes = new ArrayList<>();
+			for (RunResult.ErrorCause cause : r.errorCauses()) {
+				Map<String, Object> entry = new LinkedHashMap<>();
+				entry.put("cause", cause.cause());
+				entry.put("count", cause.count());
+				causes.add(entry);
+			}
+			run.put("errorCauses", causes);
 			Map<String, Object> latency = new LinkedHashMap<>();
 			latency.put("count", r.latency().count());
 			latency.put("p50", n(r.latency().p50()));

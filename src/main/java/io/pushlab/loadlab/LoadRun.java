@@ -272,7 +272,7 @@ final class LoadRun {
 				this.tracker.duplicates.sum(), this.tracker.outOfOrder.sum(), this.tracker.errors.sum(), latency,
 				delivered / seconds, this.tracker.requests.sum() - warmup.requests(), bytes,
 				(delivered > 0) ? (double) bytes / delivered : Double.NaN, server, generatorCpuSeconds, runSeconds,
-				generatorBusy, ioThreads);
+				generatorBusy, ioThreads, this.tracker.errorCauses());
 	}
 
 	/**

@@ -65,22 +65,23 @@ final class LongPollingLoadClient extends HttpExchangeConnection implements Load
 			poll(this.timeoutQuery);
 		}
 		else {
-			retry();
+			retry(Tracker.httpCause(status, body, length));
 		}
 	}
 
 	@Override
 	protected void failed(Throwable cause) {
-		retry();
+		retry(Tracker.describe(cause));
 	}
 
-	private void retry() {
+	private void retry(String cause) {
 		if (this.stopped) {
 			return;
 		}
-		this.tracker.errors.increment();
+		this.tracker.error(cause);
 		if (++this.failures >= MAX_FAILURES) {
-			this.connected.completeExceptionally(new IllegalStateException(this.failures + " failed requests"));
+			this.connected.completeExceptionally(
+					new IllegalStateException(this.failures + " failed requests, the last: " + cause));
 			shutdown();
 			return;
 		}

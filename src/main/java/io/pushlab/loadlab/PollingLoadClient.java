@@ -60,7 +60,7 @@ final class PollingLoadClient extends HttpExchangeConnection implements LoadClie
 			this.connected.complete(null);
 		}
 		else {
-			this.tracker.errors.increment();
+			this.tracker.error(Tracker.httpCause(status, body, length));
 		}
 		next();
 	}
@@ -68,7 +68,7 @@ final class PollingLoadClient extends HttpExchangeConnection implements LoadClie
 	@Override
 	protected void failed(Throwable cause) {
 		if (!this.stopped) {
-			this.tracker.errors.increment();
+			this.tracker.error(Tracker.describe(cause));
 		}
 		next();
 	}

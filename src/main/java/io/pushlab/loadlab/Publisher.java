@@ -13,9 +13,16 @@ import java.util.concurrent.locks.LockSupport;
  * The one publisher of a run: POSTs {@code messages} messages at {@code rate} per second
  * on a schedule (late sends catch up, they are not skipped), each tagged with the nonce
  * {@code tag-seq}, and records the send time of each in the {@link Tracker} just before
- * it goes out. Requests are asynchronous, so a slow answer does not delay the schedule.
+ * it goes out. Requests are asynchronous, so a slow answer does not delay the schedule. A
+ * failed publish's cause goes to {@link Tracker#publishFailed}.
  */
 final class Publisher {
+
+	/**
+	 * Discards a 201's body (the message), keeps an error answer's (its problem detail).
+	 */
+	private static final HttpResponse.BodyHandler<byte[]> ERROR_BODY_ONLY = (info) -> (info.statusCode() == 201)
+			? HttpResponse.BodySubscribers.replacing(new byte[0]) : HttpResponse.BodySubscribers.ofByteArray();
 
 	private final HttpClient http;
 
@@ -84,12 +91,19 @@ final class Publisher {
 			.build();
 		this.tracker.published(seq, System.nanoTime());
 		this.sent.incrementAndGet();
-		return this.http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((response, ex) -> {
+		return this.http.sendAsync(request, ERROR_BODY_ONLY).handle((response, ex) -> {
 			if (ex == null && response.statusCode() == 201) {
 				this.accepted.incrementAndGet();
 			}
 			else {
 				this.failed.incrementAndGet();
+				if (ex != null) {
+					this.tracker.publishFailed(Tracker.describe((ex.getCause() != null) ? ex.getCause() : ex));
+				}
+				else {
+					byte[] answer = response.body();
+					this.tracker.publishFailed(Tracker.httpCause(response.statusCode(), answer, answer.length));
+				}
 			}
 			return null;
 		});

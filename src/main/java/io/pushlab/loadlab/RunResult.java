@@ -34,12 +34,18 @@ import java.util.List;
  * end of the drain, 0 to 1 of the CPUs it may use (or of one CPU for its busiest selector
  * thread, when higher); NaN when unknown
  * @param ioThreads the generator's selector threads
+ * @param errorCauses why the errors (and failed publishes, as {@code publish: ...})
+ * happened: the first few distinct causes with their counts, in the order first seen
  */
 public record RunResult(String technique, int clients, int connected, double connectSeconds, double rate, int messages,
 		int payload, int publishFailures, long expected, long delivered, long lost, long duplicates, long outOfOrder,
 		long errors, Latency latency, double deliveriesPerSecond, long httpRequests, long bytesReceived,
 		double bytesPerDelivery, Server server, double generatorCpuSeconds, double runSeconds, double generatorBusy,
-		int ioThreads) {
+		int ioThreads, List<ErrorCause> errorCauses) {
+
+	public RunResult {
+		errorCauses = List.copyOf(errorCauses);
+	}
 
 	/** Above this share of its CPU the generator, not the server, may set the figures. */
 	public static final double GENERATOR_BOUND = 0.9;
@@ -61,6 +67,16 @@ public record RunResult(String technique, int clients, int connected, double con
 	public boolean clean() {
 		return this.connected == this.clients && this.lost == 0 && this.duplicates == 0 && this.outOfOrder == 0
 				&& this.publishFailures == 0 && this.delivered == this.expected;
+	}
+
+	/**
+	 * One reason requests failed, and how often.
+	 *
+	 * @param cause e.g. {@code HTTP 429 "detail"} or {@code ConnectException: Connection
+	 * refused}
+	 * @param count errors with this cause
+	 */
+	public record ErrorCause(String cause, long count) {
 	}
 
 	/**

@@ -8,7 +8,8 @@ import java.util.concurrent.CompletableFuture;
  * its own connection. It is connected when the response headers arrive (the server
  * subscribes the stream before it answers); the body (chunked or not) goes through an
  * {@link SseParser}, and each event's data is scanned as bytes for this run's messages. A
- * stream the server ends while the run still needs it counts as an error.
+ * stream the server ends while the run still needs it counts as an error; so does an
+ * error answer, whose status and problem {@code detail} become the error's cause.
  */
 final class SseLoadClient extends NioConnection implements LoadClient, HttpResponseReader.Listener, SseParser.Listener {
 
@@ -25,6 +26,8 @@ final class SseLoadClient extends NioConnection implements LoadClient, HttpRespo
 	private final SseParser parser = new SseParser(this);
 
 	private boolean streaming;
+
+	private ErrorAnswer refused;
 
 	private volatile boolean stopped;
 
@@ -65,7 +68,7 @@ final class SseLoadClient extends NioConnection implements LoadClient, HttpRespo
 			this.connected.complete(null);
 		}
 		else {
-			this.connected.completeExceptionally(new IllegalStateException("events answered " + response.status()));
+			this.refused = new ErrorAnswer(response.status());
 		}
 	}
 
@@ -74,6 +77,9 @@ final class SseLoadClient extends NioConnection implements LoadClient, HttpRespo
 		if (this.streaming) {
 			this.tracker.bytes.add(length);
 			this.parser.feed(bytes, offset, length);
+		}
+		else if (this.refused != null) {
+			this.refused.body(bytes, offset, length);
 		}
 	}
 
@@ -96,10 +102,12 @@ final class SseLoadClient extends NioConnection implements LoadClient, HttpRespo
 
 	private void ended(Throwable cause) {
 		close();
-		this.connected.completeExceptionally((cause != null) ? cause : new IllegalStateException("stream ended"));
+		String why = (this.refused != null) ? this.refused.cause()
+				: (cause != null) ? Tracker.describe(cause) : "SSE stream ended by the server";
+		this.connected.completeExceptionally((cause != null) ? cause : new IllegalStateException(why));
 		if (!this.stopped) {
-			// the server ended the stream while the run still needed it
-			this.tracker.errors.increment();
+			// refused, or the server ended the stream while the run still needed it
+			this.tracker.error(why);
 		}
 	}
 

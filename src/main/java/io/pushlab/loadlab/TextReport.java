@@ -76,6 +76,7 @@ final class TextReport {
 				out.append('\n');
 			}
 		}
+		out.append(errorCauses(runs));
 		List<String> bound = runs.stream().filter(RunResult::generatorBound).map(RunResult::technique).toList();
 		if (!bound.isEmpty()) {
 			out.append("\n")
@@ -87,6 +88,27 @@ final class TextReport {
 				.append(" % busy while it measured; ")
 				.append(RunResult.GENERATOR_BOUND_MARK)
 				.append(".\n");
+		}
+		return out.toString();
+	}
+
+	/**
+	 * Why requests failed, under the table: one line per kept cause of each run, e.g.
+	 * {@code errors (longpolling): 20000 × HTTP 429 "..."}; empty when nothing failed.
+	 */
+	static String errorCauses(List<RunResult> runs) {
+		StringBuilder out = new StringBuilder();
+		for (RunResult run : runs) {
+			for (RunResult.ErrorCause cause : run.errorCauses()) {
+				out.append((out.length() == 0) ? "\n" : "")
+					.append("errors (")
+					.append(run.technique())
+					.append("): ")
+					.append(cause.count())
+					.append(" × ")
+					.append(cause.cause())
+					.append('\n');
+			}
 		}
 		return out.toString();
 	}

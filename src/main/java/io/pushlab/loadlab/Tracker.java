@@ -1,5 +1,10 @@
 package io.pushlab.loadlab;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -7,18 +12,37 @@ import java.util.concurrent.atomic.LongAdder;
 
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One run's accounting, on the load lab's own clock ({@link System#nanoTime()}): the
  * publish time of every message, and every arrival at every receiver as a latency in a
  * shared HdrHistogram (microseconds), plus the traffic counters. Sequence numbers below
  * {@code warmup} are warm-up messages: their arrivals are checked for duplicates and
- * counted apart, never measured. Thread-safe.
+ * counted apart, never measured. Every error of a receiver goes through {@link #error},
+ * which counts it and keeps why it happened: the first {@link #MAX_CAUSES} distinct
+ * causes with their counts, so a report can say "HTTP 429" and the server's reason rather
+ * than just a number. Thread-safe.
  */
 final class Tracker {
 
 	/** Longest latency the histogram tracks: ten minutes, in microseconds. */
 	private static final long HIGHEST = TimeUnit.MINUTES.toMicros(10);
+
+	/**
+	 * Distinct error causes kept per run; later new ones are counted under
+	 * {@link #OTHER}.
+	 */
+	static final int MAX_CAUSES = 5;
+
+	/** The cause under which errors past the first {@link #MAX_CAUSES} causes count. */
+	static final String OTHER = "(other causes)";
+
+	/** Longest kept problem {@code detail}, in characters. */
+	static final int MAX_DETAIL = 200;
+
+	private static final JsonMapper json = JsonMapper.builder().build();
 
 	private final AtomicLongArray sentNanos;
 
@@ -40,6 +64,9 @@ final class Tracker {
 
 	/** Arrivals of warm-up messages. */
 	final LongAdder warmupDelivered = new LongAdder();
+
+	/** Error causes in the order first seen, with their counts; guarded by itself. */
+	private final Map<String, Long> causes = new LinkedHashMap<>();
 
 	private final WireScan scan;
 
@@ -76,6 +103,90 @@ final class Tracker {
 	/** Records that message {@code seq} is being published now. */
 	void published(int seq, long nanos) {
 		this.sentNanos.set(seq, nanos);
+	}
+
+	/**
+	 * Counts a receiver's error (a failed request, a refused or dropped stream or
+	 * connection, an error frame) and keeps its cause.
+	 * @param cause why, e.g. {@link #httpCause} or {@link #describe}
+	 */
+	void error(String cause) {
+		this.errors.increment();
+		keep(cause);
+	}
+
+	/**
+	 * Keeps the cause of a publish that failed; publish failures are counted by the
+	 * {@link Publisher}, not as receiver errors.
+	 * @param cause why
+	 */
+	void publishFailed(String cause) {
+		keep("publish: " + cause);
+	}
+
+	private void keep(String cause) {
+		synchronized (this.causes) {
+			String key = (this.causes.containsKey(cause) || this.causes.size() < MAX_CAUSES) ? cause : OTHER;
+			this.causes.merge(key, 1L, Long::sum);
+		}
+	}
+
+	/**
+	 * @return the error causes kept so far, in the order first seen
+	 */
+	List<RunResult.ErrorCause> errorCauses() {
+		synchronized (this.causes) {
+			List<RunResult.ErrorCause> result = new ArrayList<>(this.causes.size());
+			this.causes.forEach((cause, count) -> result.add(new RunResult.ErrorCause(cause, count)));
+			return result;
+		}
+	}
+
+	/**
+	 * An HTTP error answer as a cause: {@code HTTP 429 "detail"}, with the problem+json
+	 * {@code detail} (cut to {@link #MAX_DETAIL} characters) when the body has one.
+	 * @param status the status
+	 * @param body holds the body
+	 * @param length bytes of the body
+	 * @return the cause
+	 */
+	static String httpCause(int status, byte[] body, int length) {
+		String detail = detail(body, length);
+		return (detail != null) ? "HTTP " + status + " \"" + detail + "\"" : "HTTP " + status;
+	}
+
+	/**
+	 * A failure as a cause: the exception's simple class name and its message.
+	 * @param failure what went wrong
+	 * @return the cause
+	 */
+	static String describe(Throwable failure) {
+		String message = failure.getMessage();
+		String name = failure.getClass().getSimpleName();
+		return (message == null || message.isBlank()) ? name : name + ": " + cut(message);
+	}
+
+	/** The {@code detail} of a JSON body, cut; null when there is none. */
+	private static String detail(byte[] body, int length) {
+		int first = 0;
+		while (first < length && Character.isWhitespace(body[first])) {
+			first++;
+		}
+		if (first >= length || body[first] != '{') {
+			return null;
+		}
+		try {
+			JsonNode detail = json.readTree(new String(body, 0, length, StandardCharsets.UTF_8)).path("detail");
+			return detail.isString() ? cut(detail.asString()) : null;
+		}
+		catch (RuntimeException ex) {
+			return null; // not JSON
+		}
+	}
+
+	static String cut(String text) {
+		String line = text.replaceAll("\\s+", " ").trim();
+		return (line.length() <= MAX_DETAIL) ? line : line.substring(0, MAX_DETAIL - 1) + "…";
 	}
 
 	Receiver receiver() {

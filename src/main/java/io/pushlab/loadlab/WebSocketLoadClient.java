@@ -4,13 +4,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
 /**
  * A WebSocket receiver speaking RFC 6455 itself: the opening handshake on
  * {@code /ws/chat?user=} under a name of its own (the {@code Sec-WebSocket-Accept} is
  * checked), then a masked {@code join} frame; it is connected when the {@code history}
  * reply arrives. Every {@code chat} frame is scanned as bytes for this run's messages
  * ({@code presence} frames only count as bytes); pings are answered, a close from the
- * server is answered and counted as an error.
+ * server is answered and counted as an error, and so are error frames and a refused
+ * handshake (with the answer's status and problem {@code detail} as the cause).
  */
 final class WebSocketLoadClient extends NioConnection
 		implements LoadClient, HttpResponseReader.Listener, WsCodec.Listener {
@@ -25,6 +29,8 @@ final class WebSocketLoadClient extends NioConnection
 	private static final byte[] HISTORY = "\"type\":\"history\"".getBytes(StandardCharsets.US_ASCII);
 
 	private static final byte[] ERROR = "\"type\":\"error\"".getBytes(StandardCharsets.US_ASCII);
+
+	private static final JsonMapper json = JsonMapper.builder().build();
 
 	private final LoadClient.Context context;
 
@@ -45,6 +51,8 @@ final class WebSocketLoadClient extends NioConnection
 	private boolean open;
 
 	private boolean closeSent;
+
+	private ErrorAnswer refused;
 
 	private volatile boolean stopped;
 
@@ -91,18 +99,25 @@ final class WebSocketLoadClient extends NioConnection
 		}
 		catch (WsCodec.ProtocolException ex) {
 			sendFrame(WsCodec.CLOSE, WsCodec.closePayload(ex.closeCode, ""));
-			failConnection(ex);
+			failConnection(ex, Tracker.describe(ex));
 		}
 		catch (HttpResponseReader.MalformedResponseException ex) {
-			failConnection(ex);
+			failConnection(ex, Tracker.describe(ex));
 		}
 	}
 
 	@Override
 	public void headers(HttpResponseReader response) {
-		if (response.status() != 101 || response.upgrade() == null || !response.upgrade().equalsIgnoreCase("websocket")
+		if (response.status() != 101) {
+			// read the body for its problem detail; complete() or the close fails the
+			// client
+			this.refused = new ErrorAnswer(response.status());
+			return;
+		}
+		if (response.upgrade() == null || !response.upgrade().equalsIgnoreCase("websocket")
 				|| !WsCodec.accept(this.key).equals(response.webSocketAccept())) {
-			failConnection(new IllegalStateException("handshake answered " + response.status()));
+			String why = "handshake answered 101 without a valid Upgrade or Sec-WebSocket-Accept";
+			failConnection(new IllegalStateException(why), why);
 			return;
 		}
 		this.open = true;
@@ -112,10 +127,21 @@ final class WebSocketLoadClient extends NioConnection
 
 	@Override
 	public void body(byte[] bytes, int offset, int length) {
+		if (this.refused != null) {
+			this.refused.body(bytes, offset, length);
+		}
 	}
 
 	@Override
 	public void complete(HttpResponseReader response) {
+		if (this.refused != null) {
+			refusedHandshake();
+		}
+	}
+
+	private void refusedHandshake() {
+		String why = this.refused.cause();
+		failConnection(new IllegalStateException("handshake answered " + why), why);
 	}
 
 	@Override
@@ -132,7 +158,7 @@ final class WebSocketLoadClient extends NioConnection
 			this.connected.complete(null);
 		}
 		else if (WireScan.indexOf(bytes, ERROR, offset, scanTo) >= 0) {
-			this.tracker.errors.increment();
+			this.tracker.error(errorFrame(bytes, offset, length));
 		}
 	}
 
@@ -146,21 +172,48 @@ final class WebSocketLoadClient extends NioConnection
 		if (!this.closeSent) {
 			sendFrame(WsCodec.CLOSE, WsCodec.closePayload((code == 1005) ? 1000 : code, ""));
 		}
-		failConnection(new IllegalStateException("closed " + code + " " + reason));
+		String why = "WebSocket closed by the server: " + code + (reason.isEmpty() ? "" : " " + Tracker.cut(reason));
+		failConnection(new IllegalStateException(why), why);
 	}
 
 	@Override
 	protected void onClosed(Throwable cause) {
-		failConnection((cause != null) ? cause : new IllegalStateException("connection ended"));
+		if (this.refused != null && cause == null && this.reader.endOfStream()) {
+			return; // an error answer whose body ran until the close: complete() failed
+					// it
+		}
+		if (this.refused != null) {
+			refusedHandshake();
+			return;
+		}
+		if (cause != null) {
+			failConnection(cause, Tracker.describe(cause));
+		}
+		else {
+			String why = "WebSocket connection ended by the server";
+			failConnection(new IllegalStateException(why), why);
+		}
 	}
 
-	private void failConnection(Throwable cause) {
+	private void failConnection(Throwable failure, String cause) {
 		close();
-		this.connected.completeExceptionally(cause);
+		this.connected.completeExceptionally(failure);
 		if (!this.stopped) {
-			this.tracker.errors.increment();
+			this.tracker.error(cause);
 		}
 		this.stopped = true;
+	}
+
+	/** An error frame as a cause: {@code WebSocket error <code> "<message>"}. */
+	static String errorFrame(byte[] bytes, int offset, int length) {
+		try {
+			JsonNode frame = json.readTree(new String(bytes, offset, length, StandardCharsets.UTF_8));
+			return "WebSocket error " + frame.path("code").asString("?") + " \""
+					+ Tracker.cut(frame.path("message").asString("")) + "\"";
+		}
+		catch (RuntimeException ex) {
+			return "WebSocket error frame";
+		}
 	}
 
 	private void sendFrame(int opcode, byte[] payload) {

@@ -73,6 +73,25 @@ class FaultyTargetTests {
 	}
 
 	@Test
+	void receiversTheServerRefusesCountAsErrorsWithTheStatusAsCause() throws Exception {
+		// the faulty server knows neither /ws/chat nor long polling: 404, with and
+		// without a body
+		for (String technique : new String[] { "websocket", "longpolling" }) {
+			RunResult run = LoadLab
+				.run(LoadLabOptions.parse("--target", this.server.url(), "--technique", technique, "--clients", "3",
+						"--messages", "1", "--warmup", "0", "--drain", "200", "--out", this.out.toString(), "--quiet"),
+						System.err)
+				.runs()
+				.get(0);
+
+			long perClient = technique.equals("websocket") ? 1 : LongPollingLoadClient.MAX_FAILURES;
+			assertThat(run.connected()).isZero();
+			assertThat(run.errors()).isEqualTo(3 * perClient);
+			assertThat(run.errorCauses()).containsExactly(new RunResult.ErrorCause("HTTP 404", 3 * perClient));
+		}
+	}
+
+	@Test
 	void lateAndDoubledDeliveriesAreReportedAndTheExitStatusSaysSo() {
 		ByteArrayOutputStream stdout = new ByteArrayOutputStream();
 		int status = LoadLab.execute(args("sse"), new PrintStream(stdout, true),

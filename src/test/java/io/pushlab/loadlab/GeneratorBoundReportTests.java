@@ -14,7 +14,7 @@ class GeneratorBoundReportTests {
 		RunResult.Latency latency = new RunResult.Latency(10, 1, 2, 3, 4, 5, 2, List.of());
 		RunResult.Server server = new RunResult.Server(1, 1, 1, 1, 1, 1, 1, 1, 1);
 		return new RunResult(technique, 10, 10, 0.1, 20, 1, 100, 0, 10, 10, 0, 0, 0, 0, latency, 100, 10, 2000, 200,
-				server, 1, 2, busy, 1);
+				server, 1, 2, busy, 1, List.of());
 	}
 
 	private static Report report(RunResult... runs) {
