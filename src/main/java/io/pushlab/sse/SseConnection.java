@@ -2,7 +2,6 @@ package io.pushlab.sse;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -27,7 +26,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * bounded queue) hands them in order to the stream's one writer, which sends them with
  * the {@link SseEmitter}. Each message's frame ({@code id}, {@code event}, {@code data})
  * is encoded once per message and the same bytes go to every stream; a stream that fell
- * behind gets everything waiting in one batch send and one flush.
+ * behind gets everything waiting joined into one item of one batch send: one write and
+ * one flush.
  * <p>
  * {@code SseEmitter} writes block while the client's socket is full. A stream that falls
  * {@code buffer-size} events behind is ended; a write that has not returned within
@@ -76,11 +76,6 @@ final class SseConnection implements Subscriber {
 
 	/** Bytes to write, and whether they carry a message. */
 	record Frame(byte[] bytes, boolean message) {
-
-		DataWithMediaType data() {
-			return new DataWithMediaType(this.bytes, MediaType.TEXT_EVENT_STREAM);
-		}
-
 	}
 
 	SseConnection(String room, SseEmitter emitter, int capacity, Executor executor, TechniqueStats stats,
@@ -103,8 +98,8 @@ final class SseConnection implements Subscriber {
 
 	/**
 	 * Sends what is waiting: one pre-encoded frame, or every frame of a stream that fell
-	 * behind as one batch ({@code ResponseBodyEmitter.send(Set)}: several writes, one
-	 * flush).
+	 * behind joined into one item, as one {@code ResponseBodyEmitter.send(Set)}: one
+	 * converter look-up, one write and one flush, however many frames.
 	 */
 	private void write(List<Frame> frames) throws IOException {
 		this.writing.lock();
@@ -112,14 +107,14 @@ final class SseConnection implements Subscriber {
 			if (this.finished) {
 				throw new IOException("stream already completed");
 			}
-			Set<DataWithMediaType> batch = new LinkedHashSet<>(frames.size() * 2);
 			int messages = 0;
-			long bytes = 0;
+			int bytes = 0;
 			for (Frame frame : frames) {
-				batch.add(frame.data());
 				messages += frame.message() ? 1 : 0;
 				bytes += frame.bytes().length;
 			}
+			Set<DataWithMediaType> batch = Set
+				.of(new DataWithMediaType(joined(frames, bytes), MediaType.TEXT_EVENT_STREAM));
 			this.writeStarted = System.nanoTime();
 			try {
 				this.emitter.send(batch);
@@ -141,6 +136,20 @@ final class SseConnection implements Subscriber {
 				finish();
 			}
 		}
+	}
+
+	/** The frames' bytes in order: the one frame's own array when there is only one. */
+	private static byte[] joined(List<Frame> frames, int length) {
+		if (frames.size() == 1) {
+			return frames.get(0).bytes();
+		}
+		byte[] joined = new byte[length];
+		int at = 0;
+		for (Frame frame : frames) {
+			System.arraycopy(frame.bytes(), 0, joined, at, frame.bytes().length);
+			at += frame.bytes().length;
+		}
+		return joined;
 	}
 
 	/**
