@@ -23,7 +23,8 @@ import io.pushlab.technique.Technique;
  * @param payload text length of each message, in characters
  * @param pollInterval short-polling interval
  * @param longPollTimeout the {@code timeout} a long-polling client asks for
- * @param drain how long to wait for the last deliveries after the last publish
+ * @param drain after the last publish, how long deliveries may pause before the rest
+ * count as lost (a run keeps waiting, up to two minutes, while they still arrive)
  * @param connectConcurrency connection attempts in flight at once
  * @param connectTimeout how long all receivers may take to connect
  * @param out the report folder
@@ -50,7 +51,8 @@ public record LoadLabOptions(URI target, List<Technique> techniques, int clients
 			  --payload B             characters of text per message (default 100)
 			  --poll-interval MS      short-polling interval in ms (default 1000)
 			  --long-poll-timeout MS  long-polling timeout asked for, in ms (default 20000)
-			  --drain MS              wait for late deliveries after the last publish (default 5000 + poll interval)
+			  --drain MS              after the last publish, how long deliveries may pause before the
+			                          rest count as lost; waits up to 2 min while they arrive (default 5000 + poll interval)
 			  --connect-concurrency N connection attempts in flight (default 200)
 			  --connect-timeout MS    time allowed for all receivers to connect (default 120000)
 			  --io-threads N          selector threads of the receivers' NIO clients

@@ -183,12 +183,40 @@ final class LoadRun {
 		}
 	}
 
-	/** Waits until {@code delivered} reaches {@code expected}, at most the drain time. */
+	/** The longest a run waits for late deliveries while they still arrive. */
+	static final Duration MAX_DRAIN = Duration.ofMinutes(2);
+
+	/**
+	 * Waits until {@code delivered} reaches {@code expected}, or until nothing more has
+	 * arrived for the drain time: a server that is seconds behind but still delivering is
+	 * waited for (up to {@link #MAX_DRAIN}), so what counts as lost was not coming.
+	 */
 	private void awaitDeliveries(LongAdder delivered, long expected) throws InterruptedException {
-		long deadline = System.nanoTime() + this.options.drain().toNanos();
-		while (delivered.sum() < expected && System.nanoTime() < deadline) {
+		awaitDeliveries(delivered, expected, this.options.drain(), MAX_DRAIN);
+	}
+
+	/**
+	 * Waits until {@code delivered} reaches {@code expected}, or has not grown for
+	 * {@code quietFor}, or {@code max} has passed.
+	 * @return the deliveries counted at the end
+	 */
+	static long awaitDeliveries(LongAdder delivered, long expected, Duration quietFor, Duration max)
+			throws InterruptedException {
+		long quiet = quietFor.toNanos();
+		long now = System.nanoTime();
+		long hardDeadline = now + Math.max(quiet, max.toNanos());
+		long deadline = now + quiet;
+		long seen = delivered.sum();
+		while (seen < expected && now < deadline) {
 			TimeUnit.MILLISECONDS.sleep(20);
+			long count = delivered.sum();
+			now = System.nanoTime();
+			if (count > seen) {
+				seen = count;
+				deadline = Math.min(hardDeadline, now + quiet);
+			}
 		}
+		return seen;
 	}
 
 	private void connectAll(LoadClient.Context context, List<LoadClient> clients) throws InterruptedException {

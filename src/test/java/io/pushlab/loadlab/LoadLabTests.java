@@ -79,7 +79,13 @@ class LoadLabTests {
 				new PrintStream(stdout, true), new PrintStream(new ByteArrayOutputStream(), true));
 
 		String table = stdout.toString(StandardCharsets.UTF_8);
-		assertThat(status).as(table).isZero();
+		// nothing lost, doubled or reordered (status bit 1); a run this short is measured
+		// mostly while the generator's JIT compiles, so it may be marked generator-bound
+		// (status 4), and then says so
+		assertThat(status).as(table).isIn(0, 4);
+		if (status == 4) {
+			assertThat(table).contains("generator-bound: not a server figure");
+		}
 		assertThat(table).contains("polling", "longpolling", "sse", "websocket", "25/25", "latency p99", "clean")
 			.doesNotContain("LOSSY");
 		List<Path> files = files();
