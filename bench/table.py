@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""Prints the load lab's JSON reports as one markdown table, one row per run, in time order.
+
+    python3 bench/table.py [--skip N] DIR_OR_JSON...   (the --out directories of bench/run.sh or loadlab)
+
+--skip N leaves out each directory's first N runs (bench/run.sh's unreported warm-up runs, one per
+technique).
+
+A run whose generator was over 90 % busy is marked "generator-bound: not a server figure".
+"""
+import glob
+import json
+import os
+import sys
+
+
+def reports(args, skip):
+    for arg in args:
+        files = glob.glob(os.path.join(arg, 'loadlab-*.json')) if os.path.isdir(arg) else [arg]
+        runs = []
+        for f in sorted(files, key=os.path.getmtime):
+            report = json.load(open(f))
+            runs += [(report.get('label') or os.path.basename(os.path.dirname(f)), run) for run in report['runs']]
+        yield from runs[skip if os.path.isdir(arg) else 0:]
+
+
+def ms(value):
+    return f"{value:,.1f}"
+
+
+def main(args):
+    skip = 0
+    if args[:1] == ['--skip'] and len(args) > 1:
+        skip, args = int(args[1]), args[2:]
+    if not args:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    print('| server | technique | receivers | connected in | delivered / expected | lost | dup | out of order '
+          '| p50 ms | p99 ms | max ms | server µs/delivery | generator busy |')
+    print('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|')
+    for label, run in reports(args, skip):
+        lat = run['latencyMs']
+        pub = (run.get('server') or {}).get('publishCpuSeconds')
+        per = f"{pub * 1e6 / run['delivered']:.1f}" if pub and run['delivered'] else 'n/a'
+        busy = f"{run['generatorBusy'] * 100:.0f} %" if run.get('generatorBusy') is not None else 'n/a'
+        if run.get('generatorBound'):
+            busy += ' (generator-bound: not a server figure)'
+        print(f"| {label} | {run['technique']} | {run['connected']:,}/{run['clients']:,} | {run['connectSeconds']:.1f} s "
+              f"| {run['delivered']:,} / {run['expected']:,} | {run['lost']:,} | {run['duplicates']:,} "
+              f"| {run['outOfOrder']:,} | {ms(lat['p50'])} | {ms(lat['p99'])} | {ms(lat['max'])} | {per} | {busy} |")
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))
