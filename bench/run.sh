@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the load lab the way docs/benchmarks.md describes: the server pinned to core 0, the
 # generator to core 1, the server warmed up first, then each technique and size in turn.
-# Prints one summary line per run; the JSON and HTML reports stay in $OUT. Every receiver comes
+# Prints one summary line per run; the JSON and HTML reports stay in $OUT (the warm-up runs' in
+# $OUT/warmup); `python3 bench/table.py $OUT` prints them as the markdown table docs/benchmarks.md uses. Every receiver comes
 # from 127.0.0.1, so the server's long-polling queues per address (64 by default) are raised.
 #
 #   bench/run.sh [jar] [label]          env: SIZES="1000 5000" TECHNIQUES="sse websocket"
@@ -57,7 +58,8 @@ PY
 
 if [ "$WARM" = 1 ]; then
   # unreported: 30 s of traffic so both JIT compilers have the hot paths
-  for t in $TECHNIQUES; do gen --technique "$t" --clients 1000 --messages 200 --rate 20 >/dev/null 2>&1 || true; done
+  mkdir -p "$OUT/warmup"
+  for t in $TECHNIQUES; do gen --technique "$t" --clients 1000 --messages 200 --rate 20 --out "$OUT/warmup" >/dev/null 2>&1 || true; done
 fi
 for n in $SIZES; do
   for t in $TECHNIQUES; do
