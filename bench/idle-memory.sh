@@ -3,6 +3,7 @@
 # live heap after a full GC (jcmd GC.class_histogram) at each reading, heap used with 0 and with N idle connections of one technique.
 #
 #   bench/idle-memory.sh [jar] [technique: sse|websocket] [N=5000]     env: PORT=18090 JAVA=java
+#                                                                      SERVER_OPTS="..." (extra server arguments)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=${1:-target/pushlab.jar}
@@ -13,7 +14,7 @@ PORT=${PORT:-18090}
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 taskset -c 0 "$JAVA" -Xms1g -Xmx4g -XX:+UseShenandoahGC -jar "$JAR" --server.port="$PORT" \
   --pushlab.raw-websocket.port=0 --pushlab.websocket.max-messages-per-second=0 \
-  --management.endpoints.web.exposure.include=health,metrics --logging.level.root=WARN >/tmp/idle-memory-server.log 2>&1 &
+  --management.endpoints.web.exposure.include=health,metrics --logging.level.root=WARN ${SERVER_OPTS:-} >/tmp/idle-memory-server.log 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null' EXIT
 for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$PORT/actuator/health" >/dev/null 2>&1 && break; sleep 0.5; done

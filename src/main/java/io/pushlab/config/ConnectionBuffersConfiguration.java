@@ -7,7 +7,7 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Sizes Tomcat's per-connection buffers for thousands of mostly idle, long-lived
- * connections with small frames ({@code pushlab.connection-buffer-bytes}, 4 KiB by
+ * connections with small frames ({@code pushlab.connection-buffer-bytes}, 2 KiB by
  * default, instead of Tomcat's 8 KiB): the socket's read and write buffers, and a
  * WebSocket session's frame input and output buffers (Tomcat's
  * {@code org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE}, a JVM-wide system property

@@ -27,7 +27,7 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 		@DefaultValue @Valid @NotNull RawWebsocket rawWebsocket, @DefaultValue @Valid @NotNull Redis redis,
 		@DefaultValue @Valid @NotNull Lab lab, @DefaultValue @Valid @NotNull Demo demo,
 		@DefaultValue @Valid @NotNull Rooms rooms, @DefaultValue @Valid @NotNull Warmup warmup,
-		@DefaultValue("4096") @Min(1024) @Max(1_048_576) int connectionBufferBytes) {
+		@DefaultValue("2048") @Min(1024) @Max(1_048_576) int connectionBufferBytes) {
 
 	/**
 	 * The threads that write pushed messages to SSE and WebSocket connections.
