@@ -2,8 +2,9 @@
 # Runs the load lab the way docs/benchmarks.md describes: the server pinned to core 0, the
 # generator to core 1, the server warmed up first, then each technique and size in turn.
 # Prints one summary line per run; the JSON and HTML reports stay in $OUT (the warm-up runs' in
-# $OUT/warmup); `python3 bench/table.py $OUT` prints them as the markdown table docs/benchmarks.md uses. Every receiver comes
-# from 127.0.0.1, so the server's long-polling queues per address (64 by default) are raised.
+# $OUT/warmup); `python3 bench/table.py $OUT` prints them as the markdown table docs/benchmarks.md
+# uses. Every receiver comes from 127.0.0.1, so the server's long-polling queues per address (64 by
+# default) are raised.
 #
 #   bench/run.sh [jar] [label]          env: SIZES="1000 5000" TECHNIQUES="sse websocket"
 #                                          MESSAGES=200 RATE=20 REPEAT=1 JAVA=java PORT=18080
@@ -38,23 +39,7 @@ gen() {
   taskset -c 1 java -Xmx2g -jar target/pushlab.jar loadlab --target "http://127.0.0.1:$PORT" --out "$OUT" --quiet "$@"
 }
 
-summary() {
-  python3 - "$1" "$2" <<'PY'
-import json, sys, glob, os
-files = sorted(glob.glob(os.path.join(sys.argv[1], 'loadlab-*.json')), key=os.path.getmtime)
-r = json.load(open(files[-1]))
-for run in r['runs']:
-    s = run.get('server', {})
-    d = max(run['delivered'], 1)
-    pub = s.get('publishCpuSeconds') or 0
-    gb = run.get('generatorBound')
-    print(f"{sys.argv[2]:>8} {run['technique']:>11} {run['clients']:>6} conn {run['connected']:>6} "
-          f"in {run['connectSeconds']:>6.2f}s lost {run['lost']:>6} dup {run['duplicates']} ooo {run['outOfOrder']} "
-          f"p50 {run['latencyMs']['p50']:>8.1f} p99 {run['latencyMs']['p99']:>8.1f} max {run['latencyMs']['max']:>8.1f} ms "
-          f"srv {pub*1e6/d:>6.1f} us/dlv gen {run['generatorCpuSeconds']:>5.1f}s/{run['runSeconds']:>5.1f}s"
-          + (" GENERATOR-BOUND" if gb else ""))
-PY
-}
+summary() { python3 bench/table.py --last "$2" "$1"; }
 
 if [ "$WARM" = 1 ]; then
   # unreported: 30 s of traffic so both JIT compilers have the hot paths

@@ -3,8 +3,9 @@
 
     python3 bench/table.py [--skip N] DIR_OR_JSON...   (the --out directories of bench/run.sh or loadlab)
 
---skip N leaves out each directory's first N runs (bench/run.sh's unreported warm-up runs, one per
-technique).
+--skip N leaves out each directory's first N runs.
+--last LABEL DIR prints the newest report's runs of DIR as one summary line each (what bench/run.sh
+and bench/reference/run.sh print after every run).
 
 A run whose generator was over 90 % busy is marked "generator-bound: not a server figure".
 """
@@ -28,7 +29,23 @@ def ms(value):
     return f"{value:,.1f}"
 
 
+def last(label, directory):
+    files = sorted(glob.glob(os.path.join(directory, 'loadlab-*.json')), key=os.path.getmtime)
+    for run in json.load(open(files[-1]))['runs']:
+        pub = (run.get('server') or {}).get('publishCpuSeconds') or 0
+        lat = run['latencyMs']
+        print(f"{label:>8} {run['technique']:>11} {run['clients']:>6} conn {run['connected']:>6} "
+              f"in {run['connectSeconds']:>6.2f}s lost {run['lost']:>6} dup {run['duplicates']} ooo {run['outOfOrder']} "
+              f"p50 {lat['p50']:>8.1f} p99 {lat['p99']:>8.1f} max {lat['max']:>8.1f} ms "
+              f"srv {pub * 1e6 / max(run['delivered'], 1):>6.1f} us/dlv "
+              f"gen {run['generatorCpuSeconds']:>5.1f}s/{run['runSeconds']:>5.1f}s"
+              + (" GENERATOR-BOUND" if run.get('generatorBound') else ""))
+    return 0
+
+
 def main(args):
+    if args[:1] == ['--last'] and len(args) == 3:
+        return last(args[1], args[2])
     skip = 0
     if args[:1] == ['--skip'] and len(args) > 1:
         skip, args = int(args[1]), args[2:]

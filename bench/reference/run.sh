@@ -3,7 +3,8 @@
 # PushLab: the server pinned to core 0, the generator to core 1, one unreported warm-up run first.
 # The reference has no actuator: the load lab reads its CPU time, RSS and threads from
 # /proc/<pid> (--server-pid), so "server CPU publishing" and us per delivery mean what they mean
-# in bench/run.sh (the measured messages only, warm-up and connecting left out).
+# in bench/run.sh (the measured messages only, warm-up and connecting left out). Warm-up reports go
+# to $OUT/warmup; `python3 bench/table.py $OUT` prints the rest as a markdown table.
 #
 #   bench/reference/run.sh [label]      env: SIZES="1000 5000" TECHNIQUES="sse websocket"
 #                                          MESSAGES=200 RATE=20 REPEAT=1 PORT=18090
@@ -35,25 +36,16 @@ gen() {
     --out "$OUT" --quiet "$@"
 }
 
-for t in $TECHNIQUES; do gen --technique "$t" --clients 1000 --messages 200 --rate "$RATE" >/dev/null 2>&1 || true; done
+mkdir -p "$OUT/warmup"
+for t in $TECHNIQUES; do
+  gen --technique "$t" --clients 1000 --messages 200 --rate "$RATE" --out "$OUT/warmup" >/dev/null 2>&1 || true
+done
 for n in $SIZES; do
   for t in $TECHNIQUES; do
     for i in $(seq 1 "$REPEAT"); do
       gen --technique "$t" --clients "$n" --messages "$MESSAGES" --rate "$RATE" --connect-concurrency 500 \
         >"$OUT/run-$t-$n-$i.txt" 2>&1 || true
-      python3 - "$OUT" "$LABEL" <<'PY'
-import json, sys, glob, os
-files = sorted(glob.glob(os.path.join(sys.argv[1], 'loadlab-*.json')), key=os.path.getmtime)
-run = json.load(open(files[-1]))['runs'][0]
-s = run.get('server', {})
-d = max(run['delivered'], 1)
-pub = s.get('publishCpuSeconds') or 0
-print(f"{sys.argv[2]:>8} {run['technique']:>11} {run['clients']:>6} conn {run['connected']:>6} in {run['connectSeconds']:>6.2f}s "
-      f"lost {run['lost']:>6} dup {run['duplicates']} ooo {run['outOfOrder']} "
-      f"p50 {run['latencyMs']['p50']:>8.1f} p99 {run['latencyMs']['p99']:>8.1f} max {run['latencyMs']['max']:>8.1f} ms "
-      f"srv {pub*1e6/d:>6.1f} us/dlv gen {run['generatorCpuSeconds']:>5.1f}s/{run['runSeconds']:>5.1f}s"
-      + (" GENERATOR-BOUND" if run.get('generatorBound') else ""))
-PY
+      python3 bench/table.py --last "$LABEL" "$OUT"
     done
   done
 done
