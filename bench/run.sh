@@ -9,6 +9,9 @@
 #   bench/run.sh [jar] [label]          env: SIZES="1000 5000" TECHNIQUES="sse websocket"
 #                                          MESSAGES=200 RATE=20 REPEAT=1 JAVA=java PORT=18080
 #                                          SERVER_OPTS="..." (extra server arguments)
+#                                          HEAP="-Xms4g -Xmx4g -XX:+AlwaysPreTouch" (the server's heap:
+#                                          committed and touched at start, so no run pays for page
+#                                          faults of a growing heap; on this VM they cost a run up to 30 %)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=${1:-target/pushlab.jar}
@@ -25,7 +28,7 @@ OUT=${OUT:-loadlab-reports/$LABEL}
 mkdir -p "$OUT"
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
-taskset -c 0 "$JAVA" -Xms1g -Xmx4g -XX:+UseShenandoahGC ${JVM_OPTS:-} -jar "$JAR" --server.port="$PORT" \
+taskset -c 0 "$JAVA" ${HEAP:--Xms4g -Xmx4g -XX:+AlwaysPreTouch} -XX:+UseShenandoahGC ${JVM_OPTS:-} -jar "$JAR" --server.port="$PORT" \
   --pushlab.raw-websocket.port=0 --pushlab.long-polling.max-queues-per-address=100000 \
   --management.endpoints.web.exposure.include=health,metrics --logging.level.root=WARN ${SERVER_OPTS:-} >"$OUT/server.log" 2>&1 &
 SERVER=$!
@@ -41,16 +44,28 @@ gen() {
 
 summary() { python3 bench/table.py --last "$2" "$1"; }
 
+# A receiver that goes away is not closed at once by the server: an SSE stream stays in CLOSE_WAIT
+# until its next heartbeat write (15 s) and holds its file descriptor for up to ~30 s. Without this
+# wait, 10,000 closed SSE streams and a following 10,000-receiver run exceed `ulimit -n` 20,000.
+settle() {
+  for _ in $(seq 1 60); do
+    [ "$(ls /proc/$SERVER/fd 2>/dev/null | wc -l)" -le "$((BASE_FDS + 50))" ] && return
+    sleep 1
+  done
+}
+BASE_FDS=$(ls /proc/$SERVER/fd | wc -l)
+
 if [ "$WARM" = 1 ]; then
   # unreported: 30 s of traffic so both JIT compilers have the hot paths
   mkdir -p "$OUT/warmup"
-  for t in $TECHNIQUES; do gen --technique "$t" --clients 1000 --messages 200 --rate 20 --out "$OUT/warmup" >/dev/null 2>&1 || true; done
+  for t in $TECHNIQUES; do gen --technique "$t" --clients 1000 --messages 200 --rate 20 --out "$OUT/warmup" >/dev/null 2>&1 || true; settle; done
 fi
 for n in $SIZES; do
   for t in $TECHNIQUES; do
     for i in $(seq 1 "$REPEAT"); do
       gen --technique "$t" --clients "$n" --messages "$MESSAGES" --rate "$RATE" --connect-concurrency 500 \
         >"$OUT/run-$t-$n-$i.txt" 2>&1 || true
+      settle
       summary "$OUT" "$LABEL"
     done
   done
