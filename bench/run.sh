@@ -12,6 +12,7 @@
 #                                          HEAP="-Xms4g -Xmx4g -XX:+AlwaysPreTouch" (the server's heap:
 #                                          committed and touched at start, so no run pays for page
 #                                          faults of a growing heap; on this VM they cost a run up to 30 %)
+#                                          GC="-XX:+UseShenandoahGC" (the server's collector)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=${1:-target/pushlab.jar}
@@ -28,7 +29,7 @@ OUT=${OUT:-loadlab-reports/$LABEL}
 mkdir -p "$OUT"
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
-taskset -c 0 "$JAVA" ${HEAP:--Xms4g -Xmx4g -XX:+AlwaysPreTouch} -XX:+UseShenandoahGC ${JVM_OPTS:-} -jar "$JAR" --server.port="$PORT" \
+taskset -c 0 "$JAVA" ${HEAP:--Xms4g -Xmx4g -XX:+AlwaysPreTouch} ${GC:--XX:+UseShenandoahGC} ${JVM_OPTS:-} -jar "$JAR" --server.port="$PORT" \
   --pushlab.raw-websocket.port=0 --pushlab.long-polling.max-queues-per-address=100000 \
   --management.endpoints.web.exposure.include=health,metrics --logging.level.root=WARN ${SERVER_OPTS:-} >"$OUT/server.log" 2>&1 &
 SERVER=$!
