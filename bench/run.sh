@@ -11,7 +11,8 @@
 #                                          SERVER_OPTS="..." (extra server arguments)
 #                                          HEAP="-Xms4g -Xmx4g -XX:+AlwaysPreTouch" (the server's heap:
 #                                          committed and touched at start, so no run pays for page
-#                                          faults of a growing heap; on this VM they cost a run up to 30 %)
+#                                          faults of a growing heap, which made a 5,000-connection join
+#                                          up to twice as slow on this VM)
 #                                          GC="-XX:+UseShenandoahGC" (the server's collector)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -66,8 +67,8 @@ for n in $SIZES; do
     for i in $(seq 1 "$REPEAT"); do
       gen --technique "$t" --clients "$n" --messages "$MESSAGES" --rate "$RATE" --connect-concurrency 500 \
         >"$OUT/run-$t-$n-$i.txt" 2>&1 || true
-      settle
       summary "$OUT" "$LABEL"
+      settle
     done
   done
 done
