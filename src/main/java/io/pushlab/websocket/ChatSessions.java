@@ -109,6 +109,14 @@ public class ChatSessions implements SmartLifecycle, Droppable {
 		return this.byId.get(id);
 	}
 
+	/**
+	 * @param user a chat name
+	 * @return that user's open connections on this instance
+	 */
+	Set<ChatConnection> connectionsOf(String user) {
+		return this.byUser.getOrDefault(user, Set.of());
+	}
+
 	ChatConnection remove(String id) {
 		ChatConnection connection = this.byId.remove(id);
 		if (connection != null) {

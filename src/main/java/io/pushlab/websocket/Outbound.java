@@ -1,6 +1,8 @@
 package io.pushlab.websocket;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,11 +16,14 @@ import org.springframework.web.socket.TextMessage;
  * reason. {@link #send} never blocks: a frame is queued, and the writer has at most one
  * non-blocking write in flight; the next frame goes when the {@link Sink} reports the
  * last one done (on whatever thread it reports on, or at once when the write completed
- * inline). So a client that stops reading holds no thread at all: its frames wait in its
- * own queue, and it is closed with 1008 when the queue reaches {@code maxBytes} or
- * {@code maxFrames}, or when a write has been in flight longer than the send time limit
- * ({@link #check}). The first close reason wins and is the only one; the close itself is
- * handed to the sink (which does it off the caller's thread). Thread-safe.
+ * inline). Frames that queued up meanwhile go out together as one batch, when the sink
+ * can: one write and one report for all of them, which is what keeps a server that has
+ * fallen behind from paying a socket write and a thread hand-over per frame. So a client
+ * that stops reading holds no thread at all: its frames wait in its own queue, and it is
+ * closed with 1008 when the queue reaches {@code maxBytes} or {@code maxFrames}, or when
+ * a write has been in flight longer than the send time limit ({@link #check}). The first
+ * close reason wins and is the only one; the close itself is handed to the sink (which
+ * does it off the caller's thread). Thread-safe.
  */
 final class Outbound {
 
@@ -40,6 +45,20 @@ final class Outbound {
 		 * @param done told once: null when written, else why not
 		 */
 		void write(TextMessage frame, Done done);
+
+		/**
+		 * @return whether {@link #writeBatch} may be used
+		 */
+		boolean batches();
+
+		/**
+		 * Starts writing several text frames together without blocking, and reports the
+		 * end once through {@code done} (possibly before returning): frames that queued
+		 * up behind a write go out in as few socket writes as fit, with one report.
+		 * @param frames the frames, in order
+		 * @param done told once: null when all were written, else why not
+		 */
+		void writeBatch(List<TextMessage> frames, Done done);
 
 		/**
 		 * Sends a ping; called only while nothing else is written. May block, briefly.
@@ -73,8 +92,26 @@ final class Outbound {
 
 	}
 
+	/** What one write carries. */
+	private sealed interface Unit permits Frame, Batch {
+
+	}
+
 	/** A queued frame and the messages it carries. */
-	private record Frame(TextMessage message, int messages, int bytes) {
+	private record Frame(TextMessage message, int messages, int bytes) implements Unit {
+	}
+
+	/** Frames that queued up behind a write, written together. */
+	private record Batch(List<Frame> frames) implements Unit {
+
+		List<TextMessage> messages() {
+			List<TextMessage> messages = new ArrayList<>(this.frames.size());
+			for (Frame frame : this.frames) {
+				messages.add(frame.message());
+			}
+			return messages;
+		}
+
 	}
 
 	/** No write in flight. */
@@ -114,6 +151,9 @@ final class Outbound {
 
 	/** When the write in flight started ({@link #nanoTime}), or 0 when none is. */
 	private volatile long writeStartedAt;
+
+	/** Frames written as part of a batch (by the one writer at a time). */
+	private volatile long batchedFrames;
 
 	/** When the unanswered ping was sent, or 0 when every ping was answered. */
 	private volatile long pingSentAt;
@@ -171,11 +211,11 @@ final class Outbound {
 			case QUEUED -> true;
 			case IDLE -> {
 				try {
-					executor.execute(() -> write(next()));
+					executor.execute(this::resume);
 				}
 				catch (RejectedExecutionException ex) {
 					// shutting down
-					write(next());
+					resume();
 				}
 				yield true;
 			}
@@ -224,17 +264,24 @@ final class Outbound {
 	}
 
 	/**
-	 * Writes frames until the queue is empty or a write goes on in the background (its
-	 * report then continues here).
+	 * Writes until the queue is empty or a write goes on in the background (its report
+	 * then continues here). Frames that queued up behind a write go out together as one
+	 * batch, when the sink can.
+	 * @param first what to write first: a frame, a batch, or null when nothing waits
 	 */
-	private void write(Frame first) {
-		Frame frame = first;
-		while (frame != null) {
+	private void write(Unit first) {
+		Unit unit = first;
+		while (unit != null) {
 			this.writeStartedAt = Math.max(1, this.nanoTime.getAsLong());
 			this.phase.set(STARTED);
-			Frame current = frame;
+			Unit current = unit;
 			try {
-				this.sink.write(current.message(), (failure) -> written(current, failure));
+				if (current instanceof Frame frame) {
+					this.sink.write(frame.message(), (failure) -> written(current, failure));
+				}
+				else if (current instanceof Batch batch) {
+					this.sink.writeBatch(batch.messages(), (failure) -> written(current, failure));
+				}
 			}
 			catch (RuntimeException ex) {
 				written(current, ex);
@@ -244,24 +291,49 @@ final class Outbound {
 				return;
 			}
 			// written inline (or failed): carry on here, without growing the stack
-			frame = next();
+			unit = take();
 		}
 	}
 
-	/** The report of one write. */
-	private void written(Frame frame, Throwable failure) {
+	/** Starts the writer on what waits, off the sender's thread. */
+	private void resume() {
+		write(take());
+	}
+
+	/** The report of one write: a frame or a batch. */
+	private void written(Unit unit, Throwable failure) {
 		this.writeStartedAt = 0;
 		if (failure != null) {
 			close(WRITE_FAILED);
 		}
-		else {
+		else if (unit instanceof Frame frame) {
 			this.sent.sent(frame.messages(), frame.bytes());
 		}
+		else if (unit instanceof Batch batch) {
+			for (Frame frame : batch.frames()) {
+				this.sent.sent(frame.messages(), frame.bytes());
+			}
+			this.batchedFrames += batch.frames().size();
+		}
 		if (this.phase.compareAndSet(STARTED, DONE_INLINE)) {
-			// the writer's loop takes the next frame
+			// the writer's loop takes the next unit
 			return;
 		}
-		write(next());
+		write(take());
+	}
+
+	/**
+	 * @return what to write next: a frame, all that wait as one batch when several do and
+	 * the sink batches, or null: the writer is then idle
+	 */
+	private synchronized Unit take() {
+		if (this.closeReason != null || this.queue.size() < 2 || !this.sink.batches()) {
+			return next();
+		}
+		Batch batch = new Batch(new ArrayList<>(this.queue));
+		this.queue.clear();
+		this.queuedBytes = 0;
+		return batch;
 	}
 
 	/**
@@ -298,7 +370,7 @@ final class Outbound {
 		catch (RuntimeException ex) {
 			close(WRITE_FAILED);
 		}
-		write(next());
+		resume();
 	}
 
 	/** A pong came back: the peer is alive. */
@@ -363,6 +435,13 @@ final class Outbound {
 	 */
 	synchronized CloseStatus closeReason() {
 		return this.closeReason;
+	}
+
+	/**
+	 * @return how many frames have been written as part of a batch
+	 */
+	long batchedFrames() {
+		return this.batchedFrames;
 	}
 
 	/**

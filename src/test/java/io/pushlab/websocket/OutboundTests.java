@@ -194,6 +194,57 @@ class OutboundTests {
 		assertThat(this.sent).isEmpty();
 	}
 
+	@Test
+	void framesQueuedBehindAWriteGoOutTogetherAsOneBatch() {
+		Outbound outbound = outbound(1 << 20, 100);
+		outbound.send(frame("a"), 1);
+		outbound.send(frame("b"), 1);
+		outbound.send(frame("c"), 2);
+		outbound.send(frame("d"), 1);
+		assertThat(this.sink.batches).isEmpty();
+		this.sink.completeLast(null);
+		assertThat(this.sink.batches).as("b, c and d in one write").containsExactly(3);
+		assertThat(this.sink.written).containsExactly("a", "b", "c", "d");
+		assertThat(this.sent).as("delivered only when the batch reports").hasSize(1);
+		this.sink.completeLast(null);
+		assertThat(this.sent).extracting((counts) -> counts[0]).containsExactly(1, 1, 2, 1);
+		assertThat(outbound.batchedFrames()).isEqualTo(3);
+		// idle again: a single frame is written on its own, at once
+		outbound.send(frame("e"), 1);
+		assertThat(this.sink.written).last().isEqualTo("e");
+		assertThat(this.sink.batches).hasSize(1);
+		assertThat(this.sink.maxInFlight.get()).isEqualTo(1);
+	}
+
+	@Test
+	void aFailedBatchClosesAndCountsNothing() {
+		Outbound outbound = outbound(1 << 20, 100);
+		outbound.send(frame("a"), 1);
+		outbound.send(frame("b"), 1);
+		outbound.send(frame("c"), 1);
+		this.sink.completeLast(null);
+		this.sink.completeLast(new java.io.IOException("reset"));
+		assertThat(this.sink.closes).containsExactly(Outbound.WRITE_FAILED);
+		assertThat(this.sent).hasSize(1);
+		assertThat(outbound.send(frame("d"), 1)).isFalse();
+	}
+
+	@Test
+	void aSinkThatCannotBatchGetsFrameByFrame() {
+		this.sink.batching = false;
+		Outbound outbound = outbound(1 << 20, 100);
+		outbound.send(frame("a"), 1);
+		outbound.send(frame("b"), 1);
+		outbound.send(frame("c"), 1);
+		this.sink.completeLast(null);
+		assertThat(this.sink.written).containsExactly("a", "b");
+		this.sink.completeLast(null);
+		this.sink.completeLast(null);
+		assertThat(this.sink.written).containsExactly("a", "b", "c");
+		assertThat(this.sink.batches).isEmpty();
+		assertThat(this.sent).hasSize(3);
+	}
+
 	/** Records writes; reports them at once (inline) or when the test says. */
 	static final class FakeSink implements Outbound.Sink {
 
@@ -217,6 +268,10 @@ class OutboundTests {
 		public void write(TextMessage frame, Outbound.Done done) {
 			this.written.add(frame.getPayload());
 			this.maxInFlight.accumulateAndGet(this.inFlight.incrementAndGet(), Math::max);
+			report(done);
+		}
+
+		private void report(Outbound.Done done) {
 			if (this.inline) {
 				this.inFlight.decrementAndGet();
 				done.done(null);
@@ -231,6 +286,25 @@ class OutboundTests {
 				return;
 			}
 			this.last = done;
+		}
+
+		final List<Integer> batches = new CopyOnWriteArrayList<>();
+
+		volatile boolean batching = true;
+
+		@Override
+		public boolean batches() {
+			return this.batching;
+		}
+
+		@Override
+		public void writeBatch(List<TextMessage> frames, Outbound.Done done) {
+			this.batches.add(frames.size());
+			for (TextMessage frame : frames) {
+				this.written.add(frame.getPayload());
+			}
+			this.maxInFlight.accumulateAndGet(this.inFlight.incrementAndGet(), Math::max);
+			report(done);
 		}
 
 		void completeLast(Throwable failure) {

@@ -4,6 +4,7 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -86,6 +87,41 @@ class SlowConsumerTests {
 			slow.resumeReading();
 			assertThat(slow.awaitClose()).isIn(1008, 1006, -1);
 			assertThat(slow.frames("chat").size()).isLessThan(MESSAGES);
+		}
+	}
+
+	@Test
+	void aClientThatPausesReadingGetsItsBacklogInOrderInBatches() {
+		String room = "pause";
+		String text = "y".repeat(1500);
+		try (ChatClient sender = ChatClient.connect(this.port, "pacer");
+				ChatClient paused = ChatClient.connect(HttpClient.newHttpClient(), this.port, "paused", Map.of(),
+						false)) {
+			paused.join(room);
+			sender.join(room);
+			sender.awaitPresence(room, "pacer", "paused");
+			await().until(() -> this.sessions.connectionsOf("paused").size() == 1);
+			Outbound outbound = this.sessions.connectionsOf("paused").iterator().next().outbound();
+
+			// until the paused client's socket buffers are full and frames queue on the
+			// server, behind the write that waits for it
+			int messages = 0;
+			while (outbound.backlog() < 10 && messages < MESSAGES) {
+				for (int i = 0; i < 20; i++) {
+					sender.chat(room, text, "p" + messages++);
+				}
+				sender.awaitReply("chat", "p" + (messages - 1));
+			}
+			assertThat(outbound.backlog()).as("frames queued behind the stalled write").isGreaterThanOrEqualTo(10);
+			int sent = messages;
+
+			paused.resumeReading();
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(paused.frames("chat")).hasSize(sent));
+			assertThat(paused.frames("chat")).extracting((chat) -> chat.path("nonce").asString())
+				.containsExactly(IntStream.range(0, sent).mapToObj((i) -> "p" + i).toArray(String[]::new));
+			assertThat(paused.isClosed()).isFalse();
+			assertThat(outbound.closeReason()).isNull();
+			assertThat(outbound.batchedFrames()).as("the backlog went out in batches").isGreaterThan(1);
 		}
 	}
 
