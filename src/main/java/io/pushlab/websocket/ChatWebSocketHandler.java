@@ -78,10 +78,13 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 
 	private final PushLabProperties.Websocket settings;
 
+	private final ExecutorService writers;
+
 	ChatWebSocketHandler(Broker broker, Presence presence, NameRegistry names, PrivateChannel privateChannel,
 			ChatSessions sessions, ClientFrames clientFrames, ServerFrames serverFrames,
 			@Qualifier(WebSocketConfiguration.CONTROL_EXECUTOR) ExecutorService control, TechniqueStats stats,
-			Rejections rejections, Clock clock, PushLabProperties properties) {
+			Rejections rejections, Clock clock, PushLabProperties properties,
+			@Qualifier("deliveryExecutor") ExecutorService writers) {
 		this.broker = broker;
 		this.presence = presence;
 		this.names = names;
@@ -94,6 +97,7 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 		this.rejections = rejections;
 		this.clock = clock;
 		this.settings = properties.websocket();
+		this.writers = writers;
 	}
 
 	// @excerpt websocket
@@ -232,7 +236,7 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 				membership.detach();
 			}
 			else {
-				membership = new RoomMembership(connection, room, this.settings.historyOnJoin());
+				membership = new RoomMembership(connection, room, this.settings.historyOnJoin(), this.writers);
 				connection.addMembership(membership);
 				this.sessions.joined(connection, room);
 			}

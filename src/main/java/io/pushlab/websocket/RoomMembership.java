@@ -1,6 +1,7 @@
 package io.pushlab.websocket;
 
 import java.util.List;
+import java.util.concurrent.Executor;
 
 import io.pushlab.hub.Envelope;
 import io.pushlab.hub.Subscriber;
@@ -11,7 +12,10 @@ import io.pushlab.hub.Subscription;
  * subscribes with the hub's replay ({@link io.pushlab.hub.Broker#subscribe}): the replay
  * (the room's newest {@code history-on-join} messages) becomes the {@code history} frame,
  * and every later message a {@code chat} frame, so the history comes first and nothing is
- * lost or doubled between the two. {@link #deliver} never blocks.
+ * lost or doubled between the two. {@link #deliver} never blocks and never writes: it
+ * queues the frame on the connection, and an idle connection's write starts on the
+ * delivery executor, so a publish's fan-out only queues. While the server is behind,
+ * frames queue up on each connection and go out in batches (see {@link Outbound}).
  */
 final class RoomMembership implements Subscriber {
 
@@ -21,6 +25,8 @@ final class RoomMembership implements Subscriber {
 
 	private final int historySize;
 
+	private final Executor writers;
+
 	private Subscription subscription;
 
 	private boolean closed;
@@ -29,11 +35,13 @@ final class RoomMembership implements Subscriber {
 	 * @param connection the connection
 	 * @param room the room
 	 * @param historySize how many of the newest messages the {@code history} frame holds
+	 * @param writers where an idle connection's write of a chat frame starts
 	 */
-	RoomMembership(ChatConnection connection, String room, int historySize) {
+	RoomMembership(ChatConnection connection, String room, int historySize, Executor writers) {
 		this.connection = connection;
 		this.room = room;
 		this.historySize = historySize;
+		this.writers = writers;
 	}
 
 	String room() {
@@ -52,7 +60,7 @@ final class RoomMembership implements Subscriber {
 
 	@Override
 	public boolean deliver(Envelope envelope) {
-		return this.connection.send(envelope.encoded(ServerFrames.CHAT), 1);
+		return this.connection.sendLater(envelope.encoded(ServerFrames.CHAT), 1, this.writers);
 	}
 
 	/**
