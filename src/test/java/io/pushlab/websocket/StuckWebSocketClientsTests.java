@@ -20,10 +20,11 @@ import org.springframework.test.context.ActiveProfiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * WebSocket sends block while a client's socket is full, up to send-time-limit (here 30
- * s). More such clients than delivery threads, in a room an SSE stream also follows: the
- * SSE stream must still get every message at once, because WebSocket connections write on
- * a pool of their own. With one shared pool it waited for the stuck sends.
+ * WebSocket clients that stop reading, more of them than delivery threads (here 2), in a
+ * room an SSE stream also follows: the SSE stream must still get every message at once.
+ * WebSocket writes start on the same delivery pool, but never block: a stuck client's
+ * frames wait in its own queue (up to send-time-limit, here 30 s), not on a thread. When
+ * WebSocket sends blocked, the stuck sends held both threads and the stream waited.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "pushlab.delivery.threads=2", "pushlab.websocket.max-messages-per-second=0",
@@ -57,8 +58,9 @@ class StuckWebSocketClientsTests {
 			for (int i = 1; i <= MESSAGES; i++) {
 				api.publish(room, "alice", text);
 			}
-			// a shared pool would keep both threads in stuck WebSocket sends for 30 s
-			// each
+			// blocking WebSocket sends would keep both delivery threads in stuck sends
+			// for
+			// 30 s each
 			List<Event> received = stream.nextMessages(MESSAGES, Duration.ofSeconds(20));
 			assertThat(received).hasSize(MESSAGES);
 			assertThat(received.get(MESSAGES - 1).id()).isEqualTo(Integer.toString(MESSAGES));
