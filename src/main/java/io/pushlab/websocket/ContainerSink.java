@@ -3,16 +3,12 @@ package io.pushlab.websocket;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 import io.pushlab.stats.Rejections;
 
 import jakarta.websocket.RemoteEndpoint;
-import jakarta.websocket.SendHandler;
-import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 
 import org.apache.tomcat.websocket.NonBlockingFlush;
@@ -93,9 +89,38 @@ final class ContainerSink implements Outbound.Sink {
 		return this.batches;
 	}
 
+	/**
+	 * Allows batching: a frame sent from now on is copied into the connection's output
+	 * buffer and reported at once while it fits; a full buffer is written without
+	 * blocking.
+	 */
 	@Override
-	public void writeBatch(List<TextMessage> frames, Outbound.Done done) {
-		new Batch(frames, done).start();
+	public void startBatch() {
+		try {
+			this.remote.setBatchingAllowed(true);
+		}
+		catch (IOException ex) {
+			// only turning batching off writes
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * Writes the output buffer without blocking ({@link NonBlockingFlush}), then turns
+	 * batching off again, which then has nothing left to write.
+	 */
+	@Override
+	public void flush(Outbound.Done done) {
+		NonBlockingFlush.flush(this.remote, (result) -> {
+			Throwable failure = result.isOK() ? null : result.getException();
+			try {
+				this.remote.setBatchingAllowed(false);
+			}
+			catch (IOException | RuntimeException ex) {
+				failure = (failure != null) ? failure : ex;
+			}
+			done.done(failure);
+		});
 	}
 
 	@Override
@@ -136,92 +161,6 @@ final class ContainerSink implements Outbound.Sink {
 		catch (IOException | RuntimeException ex) {
 			// already closed or broken: the container reports the close anyway
 		}
-	}
-
-	/**
-	 * One batch: each frame is copied into the connection's output buffer (batching
-	 * allowed: a frame that fits reports at once, a full buffer is written without
-	 * blocking), then the rest is flushed without blocking ({@link NonBlockingFlush}) and
-	 * batching is turned off again, which has nothing left to write. One report for all.
-	 */
-	private final class Batch implements SendHandler {
-
-		/** A send was started and has not reported. */
-		private static final int STARTED = 1;
-
-		/** It reported before its call returned: the loop goes on. */
-		private static final int DONE_INLINE = 2;
-
-		/** Its call returned first: its report goes on. */
-		private static final int PENDING = 3;
-
-		private final List<TextMessage> frames;
-
-		private final Outbound.Done done;
-
-		private final AtomicInteger phase = new AtomicInteger();
-
-		private int next;
-
-		Batch(List<TextMessage> frames, Outbound.Done done) {
-			this.frames = frames;
-			this.done = done;
-		}
-
-		void start() {
-			try {
-				ContainerSink.this.remote.setBatchingAllowed(true);
-			}
-			catch (IOException | RuntimeException ex) {
-				end(ex);
-				return;
-			}
-			run();
-		}
-
-		private void run() {
-			try {
-				while (this.next < this.frames.size()) {
-					this.phase.set(STARTED);
-					ContainerSink.this.remote.sendText(this.frames.get(this.next++).getPayload(), this);
-					if (this.phase.compareAndSet(STARTED, PENDING)) {
-						return;
-					}
-				}
-				NonBlockingFlush.flush(ContainerSink.this.remote,
-						(result) -> end(result.isOK() ? null : result.getException()));
-			}
-			catch (RuntimeException ex) {
-				end(ex);
-			}
-		}
-
-		@Override
-		public void onResult(SendResult result) {
-			if (!result.isOK()) {
-				end(result.getException());
-				return;
-			}
-			if (this.phase.compareAndSet(STARTED, DONE_INLINE)) {
-				return;
-			}
-			run();
-		}
-
-		private void end(Throwable failure) {
-			Throwable result = failure;
-			try {
-				// the buffer is empty now: turning batching off has nothing to wait for
-				ContainerSink.this.remote.setBatchingAllowed(false);
-			}
-			catch (IOException | RuntimeException ex) {
-				if (result == null) {
-					result = ex;
-				}
-			}
-			this.done.done(result);
-		}
-
 	}
 
 }

@@ -47,18 +47,22 @@ final class Outbound {
 		void write(TextMessage frame, Done done);
 
 		/**
-		 * @return whether {@link #writeBatch} may be used
+		 * @return whether {@link #startBatch} and {@link #flush} may be used
 		 */
 		boolean batches();
 
 		/**
-		 * Starts writing several text frames together without blocking, and reports the
-		 * end once through {@code done} (possibly before returning): frames that queued
-		 * up behind a write go out in as few socket writes as fit, with one report.
-		 * @param frames the frames, in order
-		 * @param done told once: null when all were written, else why not
+		 * Starts a batch: the frames written until {@link #flush} may be held back (and
+		 * then reported at once) to go out together.
 		 */
-		void writeBatch(List<TextMessage> frames, Done done);
+		void startBatch();
+
+		/**
+		 * Starts writing what the batch holds back without blocking, ends the batch, and
+		 * reports the end once through {@code done} (possibly before returning).
+		 * @param done told once: null when written, else why not
+		 */
+		void flush(Done done);
 
 		/**
 		 * Sends a ping; called only while nothing else is written. May block, briefly.
@@ -101,15 +105,27 @@ final class Outbound {
 	private record Frame(TextMessage message, int messages, int bytes) implements Unit {
 	}
 
-	/** Frames that queued up behind a write, written together. */
-	private record Batch(List<Frame> frames) implements Unit {
+	/**
+	 * Frames that queued up behind a write, written together: the sink's batch is
+	 * started, each frame written (a step each, like a single frame), then flushed. Used
+	 * by the one writer at a time.
+	 */
+	private static final class Batch implements Unit {
 
-		List<TextMessage> messages() {
-			List<TextMessage> messages = new ArrayList<>(this.frames.size());
-			for (Frame frame : this.frames) {
-				messages.add(frame.message());
-			}
-			return messages;
+		private final List<Frame> frames;
+
+		/** The next frame to write; at the frames' count the flush; past it, flushed. */
+		private int next;
+
+		Batch(List<Frame> frames) {
+			this.frames = frames;
+		}
+
+		/**
+		 * @return whether the flush (the last step) has been started
+		 */
+		boolean flushed() {
+			return this.next > this.frames.size();
 		}
 
 	}
@@ -280,7 +296,7 @@ final class Outbound {
 					this.sink.write(frame.message(), (failure) -> written(current, failure));
 				}
 				else if (current instanceof Batch batch) {
-					this.sink.writeBatch(batch.messages(), (failure) -> written(current, failure));
+					writeStep(batch);
 				}
 			}
 			catch (RuntimeException ex) {
@@ -291,7 +307,23 @@ final class Outbound {
 				return;
 			}
 			// written inline (or failed): carry on here, without growing the stack
-			unit = take();
+			unit = after(current);
+		}
+	}
+
+	/**
+	 * One step of a batch: start it and write its first frame, write a frame, or flush.
+	 */
+	private void writeStep(Batch batch) {
+		if (batch.next == 0) {
+			this.sink.startBatch();
+		}
+		int index = batch.next++;
+		if (index < batch.frames.size()) {
+			this.sink.write(batch.frames.get(index).message(), (failure) -> written(batch, failure));
+		}
+		else {
+			this.sink.flush((failure) -> written(batch, failure));
 		}
 	}
 
@@ -300,7 +332,7 @@ final class Outbound {
 		write(take());
 	}
 
-	/** The report of one write: a frame or a batch. */
+	/** The report of one write: a frame, or a step of a batch. */
 	private void written(Unit unit, Throwable failure) {
 		this.writeStartedAt = 0;
 		if (failure != null) {
@@ -309,17 +341,28 @@ final class Outbound {
 		else if (unit instanceof Frame frame) {
 			this.sent.sent(frame.messages(), frame.bytes());
 		}
-		else if (unit instanceof Batch batch) {
-			for (Frame frame : batch.frames()) {
+		else if (unit instanceof Batch batch && batch.flushed()) {
+			for (Frame frame : batch.frames) {
 				this.sent.sent(frame.messages(), frame.bytes());
 			}
-			this.batchedFrames += batch.frames().size();
+			this.batchedFrames += batch.frames.size();
 		}
 		if (this.phase.compareAndSet(STARTED, DONE_INLINE)) {
 			// the writer's loop takes the next unit
 			return;
 		}
-		write(take());
+		write(after(unit));
+	}
+
+	/**
+	 * @return what to write after this: the rest of an unfinished batch, else what
+	 * {@link #take} gives
+	 */
+	private synchronized Unit after(Unit written) {
+		if (written instanceof Batch batch && !batch.flushed() && this.closeReason == null) {
+			return batch;
+		}
+		return take();
 	}
 
 	/**

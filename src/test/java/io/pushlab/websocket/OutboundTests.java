@@ -264,9 +264,18 @@ class OutboundTests {
 
 		private volatile Outbound.Done last;
 
+		/** Frames held back by the batch in progress, or -1 when there is none. */
+		private volatile int batched = -1;
+
 		@Override
 		public void write(TextMessage frame, Outbound.Done done) {
 			this.written.add(frame.getPayload());
+			if (this.batched >= 0) {
+				// held back, as a container's output buffer does: reported at once
+				this.batched++;
+				done.done(null);
+				return;
+			}
 			this.maxInFlight.accumulateAndGet(this.inFlight.incrementAndGet(), Math::max);
 			report(done);
 		}
@@ -298,11 +307,14 @@ class OutboundTests {
 		}
 
 		@Override
-		public void writeBatch(List<TextMessage> frames, Outbound.Done done) {
-			this.batches.add(frames.size());
-			for (TextMessage frame : frames) {
-				this.written.add(frame.getPayload());
-			}
+		public void startBatch() {
+			this.batched = 0;
+		}
+
+		@Override
+		public void flush(Outbound.Done done) {
+			this.batches.add(this.batched);
+			this.batched = -1;
 			this.maxInFlight.accumulateAndGet(this.inFlight.incrementAndGet(), Math::max);
 			report(done);
 		}
