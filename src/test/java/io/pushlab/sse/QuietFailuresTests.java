@@ -99,13 +99,19 @@ class QuietFailuresTests {
 				socket.sendText("{\"type\":\"join\",\"room\":\"" + room + "\"}", true).join();
 				socket.abort();
 			}
-			await().atMost(WAIT).until(() -> published.get() > 50);
+			// Tomcat's race with a member that vanishes while its history is sent in
+			// parts
+			// throws on a Tomcat thread, and the server's handler (ClosedSessionSends)
+			// keeps
+			// it out of the log, which is what this test checks: Awaitility must not take
+			// it
+			await().dontCatchUncaughtExceptions().atMost(WAIT).until(() -> published.get() > 50);
 		}
 		finally {
 			publishing.set(false);
 			publisher.join();
 		}
-		await().atMost(WAIT).until(() -> this.streams.size(room) == 0);
+		await().dontCatchUncaughtExceptions().atMost(WAIT).until(() -> this.streams.size(room) == 0);
 
 		// SSE requests an EventSource would send, failing validation: 400 problem+json
 		for (String path : List.of("/api/rooms/" + room + "/events?retry=1", "/api/rooms/Bad_Room!/events",
@@ -132,7 +138,7 @@ class QuietFailuresTests {
 				api.get("/api/rooms/" + room + "/longpoll?client=quiet-timeout&after=1000000&timeout=200").statusCode())
 			.isEqualTo(204);
 
-		await().atMost(WAIT).until(() -> this.streams.size(room) == 0);
+		await().dontCatchUncaughtExceptions().atMost(WAIT).until(() -> this.streams.size(room) == 0);
 		String logged = output.getAll().substring(start);
 		assertThat(logged).doesNotContain("No converter", "HttpMediaTypeNotAcceptableException",
 				"HttpMessageNotWritableException", "\tat ");
