@@ -14,6 +14,10 @@
 #                                          faults of a growing heap, which made a 5,000-connection join
 #                                          up to twice as slow on this VM)
 #                                          GC="-XX:+UseShenandoahGC" (the server's collector)
+#                                          WARM_ROUNDS=1 (how many times the warm-up runs; on this
+#                                          VM a run still costs less than the one before it for
+#                                          the first few measured runs, with 1 or 4 rounds alike,
+#                                          so compare runs at the same position)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=${1:-target/pushlab.jar}
@@ -58,9 +62,11 @@ settle() {
 BASE_FDS=$(ls /proc/$SERVER/fd | wc -l)
 
 if [ "$WARM" = 1 ]; then
-  # unreported: 30 s of traffic so both JIT compilers have the hot paths
+  # unreported: 10 s of traffic per technique and round, so both JIT compilers have the hot paths
   mkdir -p "$OUT/warmup"
-  for t in $TECHNIQUES; do gen --technique "$t" --clients 1000 --messages 200 --rate 20 --out "$OUT/warmup" >/dev/null 2>&1 || true; settle; done
+  for _ in $(seq 1 "${WARM_ROUNDS:-1}"); do
+    for t in $TECHNIQUES; do gen --technique "$t" --clients 1000 --messages 200 --rate 20 --out "$OUT/warmup" >/dev/null 2>&1 || true; settle; done
+  done
 fi
 for n in $SIZES; do
   for t in $TECHNIQUES; do
