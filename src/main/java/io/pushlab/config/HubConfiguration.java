@@ -84,9 +84,8 @@ public class HubConfiguration {
 	}
 
 	/**
-	 * The writers of SSE connections, and where an idle WebSocket connection's write of a
-	 * chat frame starts (its writes never block). Each connection writes in order through
-	 * its own queue; this pool only lends threads for the writes.
+	 * The writers of SSE connections. Each connection writes in order through its own
+	 * queue; this pool only lends threads for the writes.
 	 * @param properties the settings
 	 * @return the executor
 	 */

@@ -84,7 +84,7 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 			ChatSessions sessions, ClientFrames clientFrames, ServerFrames serverFrames,
 			@Qualifier(WebSocketConfiguration.CONTROL_EXECUTOR) ExecutorService control, TechniqueStats stats,
 			Rejections rejections, Clock clock, PushLabProperties properties,
-			@Qualifier("deliveryExecutor") ExecutorService writers) {
+			@Qualifier(WebSocketConfiguration.WRITE_EXECUTOR) ExecutorService writers) {
 		this.broker = broker;
 		this.presence = presence;
 		this.names = names;

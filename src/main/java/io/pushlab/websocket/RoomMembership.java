@@ -13,9 +13,10 @@ import io.pushlab.hub.Subscription;
  * (the room's newest {@code history-on-join} messages) becomes the {@code history} frame,
  * and every later message a {@code chat} frame, so the history comes first and nothing is
  * lost or doubled between the two. {@link #deliver} never blocks and never writes: it
- * queues the frame on the connection, and an idle connection's write starts on the
- * delivery executor, so a publish's fan-out only queues. While the server is behind,
- * frames queue up on each connection and go out in batches (see {@link Outbound}).
+ * queues the frame on the connection, and an idle connection's write starts on
+ * WebSocket's write executor, so a publish's fan-out only queues. While the server is
+ * behind, frames queue up on each connection and go out in batches (see
+ * {@link Outbound}).
  */
 final class RoomMembership implements Subscriber {
 

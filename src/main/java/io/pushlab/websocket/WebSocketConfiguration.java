@@ -36,6 +36,9 @@ public class WebSocketConfiguration implements WebSocketConfigurer {
 	/** The name of the executor that sends pings and closes connections. */
 	static final String CONTROL_EXECUTOR = "websocketControlExecutor";
 
+	/** The name of the executor where idle connections' writes of chat frames start. */
+	static final String WRITE_EXECUTOR = "websocketWriteExecutor";
+
 	private final ChatWebSocketHandler handler;
 
 	private final ChatHandshakeInterceptor interceptor;
@@ -68,6 +71,29 @@ public class WebSocketConfiguration implements WebSocketConfigurer {
 		ThreadPoolExecutor executor = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
 				(runnable) -> {
 					Thread thread = new Thread(runnable, "pushlab-ws-control-" + count.incrementAndGet());
+					thread.setDaemon(true);
+					return thread;
+				});
+		executor.allowCoreThreadTimeOut(true);
+		return executor;
+	}
+
+	/**
+	 * Where an idle connection's write of a chat frame starts, so that a publish's
+	 * fan-out only queues (see {@link RoomMembership}). These writes never block, so a
+	 * thread per core is enough. The pool is WebSocket's own: on the delivery pool, which
+	 * SSE streams share, a write to an SSE client that stopped reading holds a thread
+	 * until its bound, and 32 such streams held WebSocket members' messages for over a
+	 * second ({@code StuckSseStreamsTests}).
+	 * @return the executor
+	 */
+	@Bean(name = WRITE_EXECUTOR, destroyMethod = "shutdown")
+	static ExecutorService websocketWriteExecutor() {
+		int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+		AtomicInteger count = new AtomicInteger();
+		ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+				new LinkedBlockingQueue<>(), (runnable) -> {
+					Thread thread = new Thread(runnable, "pushlab-ws-write-" + count.incrementAndGet());
 					thread.setDaemon(true);
 					return thread;
 				});

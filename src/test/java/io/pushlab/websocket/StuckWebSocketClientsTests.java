@@ -22,9 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * WebSocket clients that stop reading, more of them than delivery threads (here 2), in a
  * room an SSE stream also follows: the SSE stream must still get every message at once.
- * WebSocket writes start on the same delivery pool, but never block: a stuck client's
- * frames wait in its own queue (up to send-time-limit, here 30 s), not on a thread. When
- * WebSocket sends blocked, the stuck sends held both threads and the stream waited.
+ * WebSocket writes never block: a stuck client's frames wait in its own queue (up to
+ * send-time-limit, here 30 s), not on a thread. When WebSocket sends blocked on the
+ * delivery pool, the stuck sends held both threads and the stream waited.
+ * {@code StuckSseStreamsTests} is the other direction.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "pushlab.delivery.threads=2", "pushlab.websocket.max-messages-per-second=0",
