@@ -67,15 +67,7 @@ public class WebSocketConfiguration implements WebSocketConfigurer {
 	 */
 	@Bean(name = CONTROL_EXECUTOR, destroyMethod = "shutdown")
 	static ExecutorService websocketControlExecutor() {
-		AtomicInteger count = new AtomicInteger();
-		ThreadPoolExecutor executor = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-				(runnable) -> {
-					Thread thread = new Thread(runnable, "pushlab-ws-control-" + count.incrementAndGet());
-					thread.setDaemon(true);
-					return thread;
-				});
-		executor.allowCoreThreadTimeOut(true);
-		return executor;
+		return daemonThreads(2, "pushlab-ws-control-");
 	}
 
 	/**
@@ -89,11 +81,15 @@ public class WebSocketConfiguration implements WebSocketConfigurer {
 	 */
 	@Bean(name = WRITE_EXECUTOR, destroyMethod = "shutdown")
 	static ExecutorService websocketWriteExecutor() {
-		int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+		return daemonThreads(Math.max(2, Runtime.getRuntime().availableProcessors()), "pushlab-ws-write-");
+	}
+
+	/** A fixed number of daemon threads that end after 30 s without work. */
+	private static ExecutorService daemonThreads(int threads, String prefix) {
 		AtomicInteger count = new AtomicInteger();
 		ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
 				new LinkedBlockingQueue<>(), (runnable) -> {
-					Thread thread = new Thread(runnable, "pushlab-ws-write-" + count.incrementAndGet());
+					Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
 					thread.setDaemon(true);
 					return thread;
 				});

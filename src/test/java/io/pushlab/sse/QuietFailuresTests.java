@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.pushlab.longpolling.ClientQueues;
 import io.pushlab.support.Api;
+import io.pushlab.support.RawSse;
 import io.pushlab.support.SseClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

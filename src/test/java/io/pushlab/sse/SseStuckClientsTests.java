@@ -7,6 +7,7 @@ import java.util.List;
 
 import tools.jackson.databind.JsonNode;
 import io.pushlab.support.Api;
+import io.pushlab.support.RawSse;
 import io.pushlab.support.SseClient;
 import io.pushlab.support.SseClient.Event;
 import org.junit.jupiter.api.Test;

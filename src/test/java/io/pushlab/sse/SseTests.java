@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.pushlab.support.Api;
+import io.pushlab.support.RawSse;
 import io.pushlab.support.SseClient;
 import io.pushlab.support.SseClient.Event;
 import org.junit.jupiter.api.BeforeEach;

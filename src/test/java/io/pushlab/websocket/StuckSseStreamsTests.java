@@ -1,13 +1,9 @@
 package io.pushlab.websocket;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.pushlab.support.Api;
+import io.pushlab.support.RawSse;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -70,7 +67,7 @@ class StuckSseStreamsTests {
 				members.add(Member.join(http, ChatClient.uri(this.port, "member" + i), room));
 			}
 			for (int i = 0; i < STUCK; i++) {
-				stuck.add(stuckStream(room));
+				stuck.add(RawSse.open(this.port, room));
 			}
 			for (Member member : members) {
 				assertThat(member.joined.await(20, TimeUnit.SECONDS)).isTrue();
@@ -118,28 +115,6 @@ class StuckSseStreamsTests {
 				member.socket.abort();
 			}
 		}
-	}
-
-	/** Opens an event stream, reads its response head, then never reads again. */
-	private Socket stuckStream(String room) throws IOException {
-		Socket socket = new Socket("127.0.0.1", this.port);
-		socket.setReceiveBufferSize(4096);
-		OutputStream out = socket.getOutputStream();
-		out.write(("GET /api/rooms/" + room + "/events HTTP/1.1\r\nHost: 127.0.0.1:" + this.port
-				+ "\r\nAccept: text/event-stream\r\n\r\n")
-			.getBytes(StandardCharsets.US_ASCII));
-		out.flush();
-		InputStream in = socket.getInputStream();
-		StringBuilder head = new StringBuilder();
-		while (!head.toString().endsWith("\r\n\r\n")) {
-			int b = in.read();
-			if (b < 0) {
-				throw new IOException("closed before the response head: " + head);
-			}
-			head.append((char) b);
-		}
-		assertThat(head.toString()).startsWith("HTTP/1.1 200");
-		return socket;
 	}
 
 	private static long slowConsumers(Api api) {

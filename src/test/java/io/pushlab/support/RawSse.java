@@ -1,4 +1,4 @@
-package io.pushlab.sse;
+package io.pushlab.support;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,7 +7,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /** A bare TCP client of the event stream, to vanish or stop reading at will. */
-final class RawSse {
+public final class RawSse {
 
 	private RawSse() {
 	}
@@ -16,7 +16,7 @@ final class RawSse {
 	 * Opens a stream and reads its response head, then reads nothing more.
 	 * @return the socket; closing it is an abrupt disconnect
 	 */
-	static Socket open(int port, String room) throws IOException {
+	public static Socket open(int port, String room) throws IOException {
 		Socket socket = new Socket("127.0.0.1", port);
 		socket.setReceiveBufferSize(4096);
 		OutputStream out = socket.getOutputStream();
