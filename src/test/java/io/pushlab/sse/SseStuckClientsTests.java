@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import tools.jackson.databind.JsonNode;
 import io.pushlab.support.Api;
 import io.pushlab.support.RawSse;
 import io.pushlab.support.SseClient;
@@ -49,7 +48,7 @@ class SseStuckClientsTests {
 	void clientsThatStopReadingDelayNobodyAndAreDroppedAndCounted() throws Exception {
 		Api api = new Api(this.port);
 		String room = "sse-many-stuck";
-		long slowBefore = slowConsumers(api);
+		long slowBefore = api.rejected("slow_consumer");
 		List<Socket> stuck = new ArrayList<>();
 		List<SseClient> healthy = new ArrayList<>();
 		try {
@@ -74,7 +73,7 @@ class SseStuckClientsTests {
 				assertThat(client.ended()).isFalse();
 			}
 			await().atMost(Duration.ofSeconds(30)).until(() -> this.streams.size(room) == HEALTHY);
-			assertThat(slowConsumers(api) - slowBefore).isEqualTo(STUCK);
+			assertThat(api.rejected("slow_consumer") - slowBefore).isEqualTo(STUCK);
 		}
 		finally {
 			for (Socket socket : stuck) {
@@ -84,11 +83,6 @@ class SseStuckClientsTests {
 				client.close();
 			}
 		}
-	}
-
-	private static long slowConsumers(Api api) {
-		JsonNode rejected = api.getJson("/api/stats").get("rejected");
-		return rejected.has("slow_consumer") ? rejected.get("slow_consumer").asLong() : 0;
 	}
 
 }

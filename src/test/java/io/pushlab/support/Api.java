@@ -60,6 +60,14 @@ public final class Api {
 		return parse(response.body());
 	}
 
+	/**
+	 * @param reason a refusal reason of {@code /api/stats} ({@code slow_consumer}, say)
+	 * @return how many refusals {@code /api/stats} counts for it, 0 when none
+	 */
+	public long rejected(String reason) {
+		return getJson("/api/stats").path("rejected").path(reason).asLong(0);
+	}
+
 	public HttpResponse<String> post(String path, String body) {
 		return send(HttpRequest.newBuilder(uri(path))
 			.header("Content-Type", "application/json")

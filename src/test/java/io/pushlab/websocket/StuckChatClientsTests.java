@@ -54,7 +54,7 @@ class StuckChatClientsTests {
 	void clientsThatStopReadingAreClosedAndCountedWhileEveryoneElseGetsEverythingInOrder() throws Exception {
 		String room = "crowd";
 		Api api = new Api(this.port);
-		long slowBefore = slowConsumers(api);
+		long slowBefore = api.rejected("websocket_slow_consumer");
 		HttpClient http = HttpClient.newHttpClient();
 		List<ChatClient> healthy = new ArrayList<>();
 		List<RawChatClient> stuck = new ArrayList<>();
@@ -90,7 +90,7 @@ class StuckChatClientsTests {
 			}
 
 			await().atMost(Duration.ofSeconds(20)).until(() -> this.sessions.size() == HEALTHY);
-			assertThat(slowConsumers(api) - slowBefore).isEqualTo(STUCK);
+			assertThat(api.rejected("websocket_slow_consumer") - slowBefore).isEqualTo(STUCK);
 			assertThat(this.presence.members(room)).hasSize(HEALTHY).allMatch((name) -> name.startsWith("healthy"));
 			// what a stuck client finds when it reads again: the data the kernel held,
 			// then the end (1008 when the close frame got out before the socket closed)
@@ -100,10 +100,6 @@ class StuckChatClientsTests {
 			healthy.forEach(ChatClient::close);
 			stuck.forEach(RawChatClient::close);
 		}
-	}
-
-	private static long slowConsumers(Api api) {
-		return api.getJson("/api/stats").path("rejected").path("websocket_slow_consumer").asLong(0);
 	}
 
 }

@@ -56,7 +56,7 @@ class StuckSseStreamsTests {
 	void sseStreamsThatStopReadingDoNotDelayWebSocketMembers() throws Exception {
 		Api api = new Api(this.port);
 		String room = "stuck-sse";
-		long slowBefore = slowConsumers(api);
+		long slowBefore = api.rejected("slow_consumer");
 		Map<Long, Long> publishedAt = new ConcurrentHashMap<>();
 		List<Member> members = new ArrayList<>();
 		List<Socket> stuck = new ArrayList<>();
@@ -104,7 +104,7 @@ class StuckSseStreamsTests {
 			latencies.sort(null);
 			long p99 = latencies.get(latencies.size() * 99 / 100);
 			assertThat(Duration.ofNanos(p99)).isLessThan(Duration.ofMillis(200));
-			await().atMost(Duration.ofSeconds(30)).until(() -> slowConsumers(api) - slowBefore == STUCK);
+			await().atMost(Duration.ofSeconds(30)).until(() -> api.rejected("slow_consumer") - slowBefore == STUCK);
 		}
 		finally {
 			publisher.shutdownNow();
@@ -115,11 +115,6 @@ class StuckSseStreamsTests {
 				member.socket.abort();
 			}
 		}
-	}
-
-	private static long slowConsumers(Api api) {
-		JsonNode rejected = api.getJson("/api/stats").get("rejected");
-		return rejected.has("slow_consumer") ? rejected.get("slow_consumer").asLong() : 0;
 	}
 
 	/** A WebSocket member that records each chat message's id and arrival time. */
