@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.pushlab.hub.Presence;
 import io.pushlab.support.Api;
+import io.pushlab.support.RawChatClient;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
+import io.pushlab.support.SmallSendBuffer;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 

@@ -7,6 +7,8 @@ import java.util.List;
 
 import io.pushlab.hub.Presence;
 import io.pushlab.support.Api;
+import io.pushlab.support.RawChatClient;
+import io.pushlab.support.SmallSendBuffer;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 

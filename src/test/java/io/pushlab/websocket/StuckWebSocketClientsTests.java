@@ -9,6 +9,7 @@ import java.util.Map;
 import io.pushlab.support.Api;
 import io.pushlab.support.SseClient;
 import io.pushlab.support.SseClient.Event;
+import io.pushlab.support.SmallSendBuffer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;

@@ -1,4 +1,4 @@
-package io.pushlab.websocket;
+package io.pushlab.support;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -19,7 +19,7 @@ import java.util.Base64;
  * and the server's writes stall), or one that never answers a ping. The JDK client cannot
  * play these: it buffers and answers pings by itself.
  */
-final class RawChatClient implements AutoCloseable {
+public final class RawChatClient implements AutoCloseable {
 
 	private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -43,7 +43,7 @@ final class RawChatClient implements AutoCloseable {
 	 * stops reading)
 	 * @return the client
 	 */
-	static RawChatClient open(int port, String user, int receiveBuffer) throws IOException {
+	public static RawChatClient open(int port, String user, int receiveBuffer) throws IOException {
 		Socket socket = new Socket();
 		socket.setReceiveBufferSize(receiveBuffer);
 		socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
@@ -79,7 +79,7 @@ final class RawChatClient implements AutoCloseable {
 	}
 
 	/** Sends a masked text frame (RFC 6455 §5.3: clients mask). */
-	RawChatClient send(String text) throws IOException {
+	public RawChatClient send(String text) throws IOException {
 		byte[] payload = text.getBytes(StandardCharsets.UTF_8);
 		ByteArrayOutputStream frame = new ByteArrayOutputStream();
 		frame.write(0x81);
@@ -102,7 +102,7 @@ final class RawChatClient implements AutoCloseable {
 		return this;
 	}
 
-	RawChatClient join(String room) throws IOException {
+	public RawChatClient join(String room) throws IOException {
 		return send("{\"type\":\"join\",\"room\":\"" + room + "\"}");
 	}
 
@@ -111,7 +111,7 @@ final class RawChatClient implements AutoCloseable {
 	 * @return the close frame's status code, -1 when the connection ended without one, or
 	 * -2 when it was still open after 20 s
 	 */
-	int awaitClose() throws IOException {
+	public int awaitClose() throws IOException {
 		try {
 			while (true) {
 				int first = readByte();

@@ -1,4 +1,4 @@
-package io.pushlab.websocket;
+package io.pushlab.support;
 
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
@@ -10,7 +10,7 @@ import org.springframework.context.annotation.Bean;
  * traffic for a client that stops reading.
  */
 @TestConfiguration(proxyBeanMethods = false)
-class SmallSendBuffer {
+public class SmallSendBuffer {
 
 	@Bean
 	TomcatConnectorCustomizer smallSendBuffer() {
