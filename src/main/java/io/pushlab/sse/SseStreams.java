@@ -52,10 +52,10 @@ public class SseStreams implements SmartLifecycle, Droppable {
 	private final Set<SseConnection> stalled = ConcurrentHashMap.newKeySet();
 
 	/** How often the writes in progress are checked. */
-	static final Duration WATCH_PERIOD = Duration.ofMillis(50);
+	static final Duration WATCH_PERIOD = Duration.ofMillis(25);
 
 	/** A write blocked this long gets a thread lent to the pool in its place. */
-	static final Duration COMPENSATE_AFTER = Duration.ofMillis(100);
+	static final Duration COMPENSATE_AFTER = Duration.ofMillis(50);
 
 	/** Most threads lent to the pool in place of blocked writes. */
 	static final int MAX_EXTRA_THREADS = 1024;
@@ -176,6 +176,14 @@ public class SseStreams implements SmartLifecycle, Droppable {
 	 * streams never wait for a stuck one; and ends each stream whose write has been
 	 * blocked longer than {@code write-timeout}. A blocked thread comes back when the
 	 * container's own write timeout fails its write.
+	 * <p>
+	 * When every thread of the pool is in a blocked write, the streams waiting in the
+	 * pool's queue get a thread each as well. Clients that stop reading usually do so
+	 * together (the same messages fill the same buffers), so the writes queued behind a
+	 * blocked one are often about to block too: one thread per blocked write would
+	 * uncover them a few at a time, a watch period apart, with the healthy streams'
+	 * writes queued among them. Once the queue is empty the pool shrinks back to one
+	 * extra thread per blocked write.
 	 */
 	void watch() {
 		long now = System.nanoTime();
@@ -197,7 +205,9 @@ public class SseStreams implements SmartLifecycle, Droppable {
 		// closed streams are no longer among the open ones
 		blocked += this.stalled.size();
 		if (this.executor instanceof ThreadPoolExecutor pool) {
-			int threads = this.properties.delivery().threads() + Math.min(blocked, MAX_EXTRA_THREADS);
+			// every thread of the pool is in a blocked write: the queue does not move
+			int waiting = (blocked > 0 && blocked >= pool.getCorePoolSize()) ? pool.getQueue().size() : 0;
+			int threads = this.properties.delivery().threads() + Math.min(blocked + waiting, MAX_EXTRA_THREADS);
 			if (threads > pool.getCorePoolSize()) {
 				pool.setMaximumPoolSize(threads);
 				pool.setCorePoolSize(threads);
