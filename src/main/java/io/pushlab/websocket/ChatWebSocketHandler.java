@@ -303,6 +303,14 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 
 	@Override
 	public void handleTransportError(WebSocketSession session, Throwable exception) throws Exception {
+		ChatConnection connection = this.sessions.get(session.getId());
+		if (connection != null && Outbound.timedOut(exception)) {
+			// the container's own write timeout (Tomcat reports it here as well as to the
+			// write): a client that stopped reading, closed and counted as a slow
+			// consumer
+			connection.outbound().close(Outbound.SEND_TIMEOUT);
+			return;
+		}
 		if (session.isOpen()) {
 			session.close(CloseStatus.SERVER_ERROR);
 		}

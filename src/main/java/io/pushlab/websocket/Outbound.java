@@ -1,5 +1,6 @@
 package io.pushlab.websocket;
 
+import java.net.SocketTimeoutException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -336,7 +337,7 @@ final class Outbound {
 	private void written(Unit unit, Throwable failure) {
 		this.writeStartedAt = 0;
 		if (failure != null) {
-			close(WRITE_FAILED);
+			close(timedOut(failure) ? SEND_TIMEOUT : WRITE_FAILED);
 		}
 		else if (unit instanceof Frame frame) {
 			this.sent.sent(frame.messages(), frame.bytes());
@@ -419,6 +420,23 @@ final class Outbound {
 	/** A pong came back: the peer is alive. */
 	void pong() {
 		this.pingSentAt = 0;
+	}
+
+	/**
+	 * @param failure a failed write's report, or a transport error
+	 * @return whether the container's own write timeout failed it (Tomcat reports a
+	 * {@link SocketTimeoutException}, sometimes wrapped): the client stopped reading, as
+	 * for {@link #SEND_TIMEOUT}, whichever timeout fired first
+	 */
+	static boolean timedOut(Throwable failure) {
+		Throwable cause = failure;
+		for (int depth = 0; cause != null && depth < 8; depth++) {
+			if (cause instanceof SocketTimeoutException) {
+				return true;
+			}
+			cause = cause.getCause();
+		}
+		return false;
 	}
 
 	/**

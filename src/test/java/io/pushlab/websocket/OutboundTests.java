@@ -195,6 +195,17 @@ class OutboundTests {
 	}
 
 	@Test
+	void aWriteTheContainerTimedOutClosesAsASendTimeout() {
+		Outbound outbound = outbound(1 << 20, 100);
+		outbound.send(frame("a"), 1);
+		outbound.send(frame("b"), 1);
+		// Tomcat's own write timeout, as its send handler reports it
+		this.sink.completeLast(new java.io.IOException(new java.net.SocketTimeoutException()));
+		assertThat(this.sink.closes).containsExactly(Outbound.SEND_TIMEOUT);
+		assertThat(this.sent).isEmpty();
+	}
+
+	@Test
 	void framesQueuedBehindAWriteGoOutTogetherAsOneBatch() {
 		Outbound outbound = outbound(1 << 20, 100);
 		outbound.send(frame("a"), 1);
