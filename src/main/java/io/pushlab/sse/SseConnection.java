@@ -63,6 +63,9 @@ final class SseConnection implements Subscriber {
 	/** When the write in progress began ({@link System#nanoTime()}), or 0. */
 	private volatile long writeStarted;
 
+	/** The thread of the write in progress, or null. */
+	private volatile Thread writer;
+
 	/** The stream should be completed; whoever holds {@link #writing} next does it. */
 	private volatile boolean finishing;
 
@@ -115,6 +118,7 @@ final class SseConnection implements Subscriber {
 			}
 			Set<DataWithMediaType> batch = Set
 				.of(new DataWithMediaType(joined(frames, bytes), MediaType.TEXT_EVENT_STREAM));
+			this.writer = Thread.currentThread();
 			this.writeStarted = System.nanoTime();
 			try {
 				this.emitter.send(batch);
@@ -125,6 +129,7 @@ final class SseConnection implements Subscriber {
 			}
 			finally {
 				this.writeStarted = 0;
+				this.writer = null;
 			}
 			this.stats.sent(Technique.SSE, messages, bytes);
 		}
@@ -183,6 +188,20 @@ final class SseConnection implements Subscriber {
 	long blockedFor(long now) {
 		long started = this.writeStarted;
 		return (started == 0) ? 0 : Math.max(1, now - started);
+	}
+
+	/**
+	 * @return whether the write in progress waits for the client: its thread is parked in
+	 * the container's blocking write (the socket's buffer is full), not running or
+	 * waiting for a core
+	 */
+	boolean waitsForClient() {
+		Thread thread = this.writer;
+		if (thread == null) {
+			return false;
+		}
+		Thread.State state = thread.getState();
+		return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING;
 	}
 
 	@Override

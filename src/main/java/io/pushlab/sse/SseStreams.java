@@ -52,7 +52,7 @@ public class SseStreams implements SmartLifecycle, Droppable {
 	private final Set<SseConnection> stalled = ConcurrentHashMap.newKeySet();
 
 	/** How often the writes in progress are checked. */
-	static final Duration WATCH_PERIOD = Duration.ofMillis(25);
+	static final Duration WATCH_PERIOD = Duration.ofMillis(50);
 
 	/** A write blocked this long gets a thread lent to the pool in its place. */
 	static final Duration COMPENSATE_AFTER = Duration.ofMillis(50);
@@ -177,6 +177,12 @@ public class SseStreams implements SmartLifecycle, Droppable {
 	 * blocked longer than {@code write-timeout}. A blocked thread comes back when the
 	 * container's own write timeout fails its write.
 	 * <p>
+	 * A write counts as blocked only while its thread is parked in the container's
+	 * blocking write ({@link SseConnection#waitsForClient()}). A write that is only slow
+	 * because the server is behind on CPU runs or waits for a core, and gets no thread:
+	 * more threads on a saturated core made the healthy streams' p99 worse (5,000
+	 * receivers, {@code docs/benchmarks.md}).
+	 * <p>
 	 * When every thread of the pool is in a blocked write, the streams waiting in the
 	 * pool's queue get a thread each as well. Clients that stop reading usually do so
 	 * together (the same messages fill the same buffers), so the writes queued behind a
@@ -192,7 +198,7 @@ public class SseStreams implements SmartLifecycle, Droppable {
 		int blocked = 0;
 		for (SseConnection connection : this.open) {
 			long blockedFor = connection.blockedFor(now);
-			if (blockedFor > compensate) {
+			if (blockedFor > compensate && connection.waitsForClient()) {
 				blocked++;
 			}
 			if (blockedFor > limit && !connection.isClosed()) {
