@@ -35,7 +35,8 @@ class TechniquePagesBrowserTests {
 	@Test
 	void everyTechniquePageShowsTheSpringCodeThatServesItAsText() {
 		String[][] pages = { { "/polling", "ShortPollingController.java", "public ResponseEntity<byte[]> poll(" },
-				{ "/longpolling", "LongPollingController.java", "DeferredResult<ResponseEntity<?>> poll(" },
+				{ "/longpolling", "LongPollingController.java",
+						"DeferredResult<ResponseEntity<?>> result = new DeferredResult<>(" },
 				{ "/sse", "SseController.java", "@GetMapping(\"/api/rooms/{room}/events\")" },
 				{ "/websocket", "ChatWebSocketHandler.java", "protected void handleTextMessage(WebSocketSession" } };
 		try (Browser browser = Browser.open()) {
