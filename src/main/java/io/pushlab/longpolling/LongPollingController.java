@@ -93,15 +93,6 @@ public class LongPollingController {
 			}
 
 		};
-		Runnable forget = () -> {
-			queue.unpark(waiter);
-			if (open.compareAndSet(true, false)) {
-				this.stats.closed(Technique.LONGPOLLING);
-			}
-		};
-		result.onTimeout(forget);
-		result.onError((ex) -> forget.run());
-		result.onCompletion(forget);
 		open.set(true);
 		this.stats.opened(Technique.LONGPOLLING);
 		ClientQueue.Batch now = queue.poll(cursor, waiter, park);
@@ -110,6 +101,15 @@ public class LongPollingController {
 			closed(open);
 			return respond(room, now);
 		}
+		// parked (or already answered by a publish meanwhile): the callbacks run once
+		// Spring MVC has started the async request, whichever way it ends
+		Runnable forget = () -> {
+			queue.unpark(waiter);
+			closed(open);
+		};
+		result.onTimeout(forget);
+		result.onError((ex) -> forget.run());
+		result.onCompletion(forget);
 		return result;
 	}
 	// @end
