@@ -221,6 +221,9 @@ class StuckClientsTests {
 			}
 		}
 		latencies.sort(null);
+		System.out.printf("StuckClientsTests %s p50 %d ms p99 %d ms%n", technique,
+				latencies.get(latencies.size() / 2) / 1_000_000,
+				latencies.get(latencies.size() * 99 / 100) / 1_000_000);
 		assertThat(Duration.ofNanos(latencies.get(latencies.size() * 99 / 100)))
 			.as(technique + " p99 from publish to arrival")
 			.isLessThan(p99);
