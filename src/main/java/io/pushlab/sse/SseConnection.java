@@ -55,6 +55,9 @@ final class SseConnection implements Subscriber {
 
 	private final TechniqueStats stats;
 
+	/** The streams with a write in progress, this one among them while it writes. */
+	private final Set<SseConnection> writes;
+
 	private final AtomicBoolean closed = new AtomicBoolean();
 
 	/** Held while writing; the stream is never completed in the middle of a write. */
@@ -81,10 +84,11 @@ final class SseConnection implements Subscriber {
 	record Frame(byte[] bytes, boolean message) {
 	}
 
-	SseConnection(String room, SseEmitter emitter, int capacity, Executor executor, TechniqueStats stats,
-			Rejections rejections) {
+	SseConnection(String room, SseEmitter emitter, int capacity, Executor executor, Set<SseConnection> writes,
+			TechniqueStats stats, Rejections rejections) {
 		this.room = room;
 		this.emitter = emitter;
+		this.writes = writes;
 		this.stats = stats;
 		this.mailbox = Mailbox.batching(capacity, executor, this::write, (reason) -> {
 			close();
@@ -120,6 +124,7 @@ final class SseConnection implements Subscriber {
 				.of(new DataWithMediaType(joined(frames, bytes), MediaType.TEXT_EVENT_STREAM));
 			this.writer = Thread.currentThread();
 			this.writeStarted = System.nanoTime();
+			this.writes.add(this);
 			try {
 				this.emitter.send(batch);
 			}
@@ -128,6 +133,7 @@ final class SseConnection implements Subscriber {
 				throw new IOException(ex.getMessage(), ex);
 			}
 			finally {
+				this.writes.remove(this);
 				this.writeStarted = 0;
 				this.writer = null;
 			}

@@ -3,6 +3,7 @@ package io.pushlab.sse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,6 +29,8 @@ class SseConnectionCompletionTests {
 
 	private final ExecutorService executor = Executors.newSingleThreadExecutor();
 
+	final Set<SseConnection> writes = ConcurrentHashMap.newKeySet();
+
 	@AfterEach
 	void shutdown() {
 		this.executor.shutdownNow();
@@ -36,7 +39,7 @@ class SseConnectionCompletionTests {
 	@Test
 	void aCompletionRequestedDuringAWriteIsCarriedOutWhenTheWriteReturns() throws Exception {
 		BlockingEmitter emitter = new BlockingEmitter(false);
-		SseConnection connection = new SseConnection("room", emitter, 10, this.executor,
+		SseConnection connection = new SseConnection("room", emitter, 10, this.executor, this.writes,
 				new TechniqueStats(new SimpleMeterRegistry()), new Rejections(new SimpleMeterRegistry()));
 
 		connection.sendRaw("data: x\n\n".getBytes(StandardCharsets.UTF_8));
@@ -52,7 +55,7 @@ class SseConnectionCompletionTests {
 	@Test
 	void aWriteThatFailsLeavesTheCompletionToTheContainer() throws Exception {
 		BlockingEmitter emitter = new BlockingEmitter(true);
-		SseConnection connection = new SseConnection("room", emitter, 10, this.executor,
+		SseConnection connection = new SseConnection("room", emitter, 10, this.executor, this.writes,
 				new TechniqueStats(new SimpleMeterRegistry()), new Rejections(new SimpleMeterRegistry()));
 
 		emitter.release.countDown();
@@ -67,18 +70,20 @@ class SseConnectionCompletionTests {
 	@Test
 	void theWriteInProgressIsVisibleToTheWatchdog() throws Exception {
 		BlockingEmitter emitter = new BlockingEmitter(false);
-		SseConnection connection = new SseConnection("room", emitter, 10, this.executor,
+		SseConnection connection = new SseConnection("room", emitter, 10, this.executor, this.writes,
 				new TechniqueStats(new SimpleMeterRegistry()), new Rejections(new SimpleMeterRegistry()));
 		assertThat(connection.blockedFor(System.nanoTime())).isZero();
 
 		connection.sendRaw("data: x\n\n".getBytes(StandardCharsets.UTF_8));
 		assertThat(emitter.writing.await(10, TimeUnit.SECONDS)).isTrue();
 		assertThat(connection.blockedFor(System.nanoTime())).isPositive();
+		assertThat(this.writes).as("the writes the watchdog checks").containsExactly(connection);
 
 		emitter.release.countDown();
 		org.awaitility.Awaitility.await()
 			.atMost(java.time.Duration.ofSeconds(10))
 			.until(() -> connection.blockedFor(System.nanoTime()) == 0);
+		assertThat(this.writes).isEmpty();
 	}
 
 	/** An emitter whose send waits to be released, then returns or fails. */
