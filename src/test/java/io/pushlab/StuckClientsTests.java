@@ -216,9 +216,8 @@ class StuckClientsTests {
 			long firstMeasured, Map<Long, Long> publishedAt, Duration p99) {
 		int total = (int) (firstMeasured - firstReceived) + MESSAGES;
 		List<Long> latencies = new ArrayList<>();
-		// per second of the measured run: how many arrivals took more than 150 ms, to
-		// tell
-		// one stall (when the stuck clients' buffers fill) from load all along
+		// arrivals over 150 ms per second of the measured run: one stall (while the stuck
+		// clients' buffers fill) looks different from load all along
 		Map<Long, Integer> lateBySecond = new TreeMap<>();
 		await().atMost(Duration.ofSeconds(30))
 			.until(() -> receivers.stream()
