@@ -304,12 +304,19 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 	@Override
 	public void handleTransportError(WebSocketSession session, Throwable exception) throws Exception {
 		ChatConnection connection = this.sessions.get(session.getId());
-		if (connection != null && Outbound.timedOut(exception)) {
-			// the container's own write timeout (Tomcat reports it here as well as to the
-			// write): a client that stopped reading, closed and counted as a slow
-			// consumer
-			connection.outbound().close(Outbound.SEND_TIMEOUT);
-			return;
+		if (connection != null) {
+			if (Outbound.timedOut(exception)) {
+				// the container's own write timeout (Tomcat reports it here as well as to
+				// the write): a client that stopped reading, closed and counted as a slow
+				// consumer
+				connection.outbound().close(Outbound.SEND_TIMEOUT);
+				return;
+			}
+			// the connection broke (most often the client went away: end of stream,
+			// broken pipe). The close below sends a close frame, which waits behind a
+			// write in flight and can time out; Tomcat reports that timeout here too, and
+			// it must not count a client that left as a slow consumer
+			connection.outbound().broken();
 		}
 		if (session.isOpen()) {
 			session.close(CloseStatus.SERVER_ERROR);

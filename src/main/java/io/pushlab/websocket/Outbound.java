@@ -36,6 +36,9 @@ final class Outbound {
 
 	static final CloseStatus NO_PONG = CloseStatus.POLICY_VIOLATION.withReason("no pong");
 
+	/** The connection broke under the container: closed with 1011, counted nowhere. */
+	static final CloseStatus BROKEN = CloseStatus.SERVER_ERROR;
+
 	/** Where the frames go: the container's connection. */
 	interface Sink {
 
@@ -474,6 +477,18 @@ final class Outbound {
 		}
 		this.sink.close(status);
 		return true;
+	}
+
+	/**
+	 * The connection broke (the container reported an error that is not a write timeout):
+	 * nothing more is written, and no later report closes it as too slow.
+	 */
+	void broken() {
+		synchronized (this) {
+			if (this.closeReason == null) {
+				closeLocked(BROKEN);
+			}
+		}
 	}
 
 	/** The connection has ended (whoever closed it): nothing more is written. */

@@ -29,8 +29,11 @@ public final class RawChatClient implements AutoCloseable {
 
 	private final OutputStream out;
 
-	private RawChatClient(Socket socket) throws IOException {
+	private final String user;
+
+	private RawChatClient(Socket socket, String user) throws IOException {
 		this.socket = socket;
+		this.user = user;
 		this.in = socket.getInputStream();
 		this.out = socket.getOutputStream();
 	}
@@ -48,7 +51,7 @@ public final class RawChatClient implements AutoCloseable {
 		socket.setReceiveBufferSize(receiveBuffer);
 		socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
 		socket.setSoTimeout(20_000);
-		RawChatClient client = new RawChatClient(socket);
+		RawChatClient client = new RawChatClient(socket, user);
 		byte[] key = new byte[16];
 		RANDOM.nextBytes(key);
 		String request = "GET /ws/chat?user=" + URLEncoder.encode(user, StandardCharsets.UTF_8) + " HTTP/1.1\r\n"
@@ -150,6 +153,21 @@ public final class RawChatClient implements AutoCloseable {
 			throw new EOFException();
 		}
 		return b;
+	}
+
+	/**
+	 * @return the chat name it connected with
+	 */
+	public String user() {
+		return this.user;
+	}
+
+	/**
+	 * Ends the connection from this side without a close frame (a TCP FIN, as a client
+	 * that goes away does), still reading nothing.
+	 */
+	public void shutdownOutput() throws IOException {
+		this.socket.shutdownOutput();
 	}
 
 	@Override

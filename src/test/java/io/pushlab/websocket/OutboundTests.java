@@ -206,6 +206,25 @@ class OutboundTests {
 	}
 
 	@Test
+	void aBrokenConnectionIsClosedAsSlowByNoLaterReport() {
+		Outbound outbound = outbound(1 << 20, 100);
+		outbound.send(frame("a"), 1);
+		outbound.send(frame("b"), 1);
+		// the client went away: the container reported the end of the stream
+		outbound.broken();
+		assertThat(outbound.closeReason()).isEqualTo(Outbound.BROKEN);
+		assertThat(outbound.backlog()).isZero();
+		// the close frame timed out behind the write in flight, then that write failed
+		assertThat(outbound.close(Outbound.SEND_TIMEOUT)).isFalse();
+		this.sink.completeLast(new java.io.IOException(new java.net.SocketTimeoutException()));
+		this.now.addAndGet(10 * SECOND);
+		assertThat(outbound.check(SECOND, 0)).isNull();
+		assertThat(this.sink.closes).isEmpty();
+		assertThat(this.sink.written).containsExactly("a");
+		assertThat(outbound.send(frame("c"), 1)).isFalse();
+	}
+
+	@Test
 	void framesQueuedBehindAWriteGoOutTogetherAsOneBatch() {
 		Outbound outbound = outbound(1 << 20, 100);
 		outbound.send(frame("a"), 1);
