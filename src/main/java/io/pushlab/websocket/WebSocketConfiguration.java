@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.pushlab.config.PushLabProperties;
+import io.pushlab.stats.Rejections;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -45,17 +46,22 @@ public class WebSocketConfiguration implements WebSocketConfigurer {
 
 	private final PushLabProperties.Websocket settings;
 
+	private final Rejections rejections;
+
 	public WebSocketConfiguration(ChatWebSocketHandler handler, ChatHandshakeInterceptor interceptor,
-			PushLabProperties properties) {
+			PushLabProperties properties, Rejections rejections) {
 		this.handler = handler;
 		this.interceptor = interceptor;
 		this.settings = properties.websocket();
+		this.rejections = rejections;
 	}
 
 	@Override
 	public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
+		// OriginCheck refuses with a reason what Spring's own origin check, which the
+		// registration adds last with the same origins, would refuse silently
 		registry.addHandler(this.handler, "/ws/chat")
-			.addInterceptors(this.interceptor)
+			.addInterceptors(this.interceptor, new OriginCheck(this.settings.allowedOrigins(), this.rejections))
 			.setAllowedOriginPatterns(this.settings.allowedOrigins().toArray(String[]::new));
 	}
 

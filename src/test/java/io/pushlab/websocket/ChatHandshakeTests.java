@@ -1,11 +1,18 @@
 package io.pushlab.websocket;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -83,6 +90,44 @@ class ChatHandshakeTests {
 				Map.of("Origin", "http://localhost:" + this.port), true)) {
 			local.join("lobby");
 			local.awaitFrame((frame) -> frame.path("type").asString().equals("history"));
+		}
+	}
+
+	@Test
+	void aForeignOrMalformedOriginIsRefusedWith403AndTheReason() throws IOException {
+		for (String origin : List.of("https://evil.example", "http://127.0.0.1:abc", "http://a b",
+				"http://localhost:" + this.port + ".evil.example")) {
+			String answer = handshake("origin-check", origin);
+			assertThat(answer).as(origin).startsWith("HTTP/1.1 403 ");
+			assertThat(answer).as(origin).containsIgnoringCase("Content-Type: text/plain");
+			assertThat(answer).as(origin).endsWith(OriginCheck.REASON);
+		}
+		assertThat(handshake("origin-check", "http://localhost:" + this.port)).startsWith("HTTP/1.1 101 ");
+	}
+
+	/**
+	 * Sends an opening handshake on a plain socket (the JDK's WebSocket client keeps a
+	 * refusal's body to itself) and reads the answer's head and body.
+	 */
+	private String handshake(String user, String origin) throws IOException {
+		try (Socket socket = new Socket("localhost", this.port)) {
+			socket.setSoTimeout(10_000);
+			String request = "GET /ws/chat?user=" + user + " HTTP/1.1\r\nHost: localhost:" + this.port
+					+ "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+					+ "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: " + origin + "\r\n\r\n";
+			socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+			InputStream in = socket.getInputStream();
+			StringBuilder head = new StringBuilder();
+			while (head.indexOf("\r\n\r\n") < 0) {
+				int b = in.read();
+				if (b < 0) {
+					break;
+				}
+				head.append((char) b);
+			}
+			Matcher length = Pattern.compile("(?i)Content-Length: *(\\d+)").matcher(head);
+			byte[] body = length.find() ? in.readNBytes(Integer.parseInt(length.group(1))) : new byte[0];
+			return head + new String(body, StandardCharsets.UTF_8);
 		}
 	}
 
