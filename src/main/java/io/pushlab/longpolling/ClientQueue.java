@@ -265,12 +265,17 @@ final class ClientQueue {
 	/**
 	 * Forgets {@code waiter} if it is still the parked request (it timed out or its
 	 * client went away); the queue then keeps no messages, only its cursor.
+	 * @param waiter the request
+	 * @return whether it was still parked: false when an answer has been handed to it (or
+	 * is on its way), or it was never parked here
 	 */
-	synchronized void unpark(Waiter waiter) {
+	synchronized boolean unpark(Waiter waiter) {
 		if (this.parked == waiter) {
 			this.parked = null;
 			dropPending();
+			return true;
 		}
+		return false;
 	}
 
 	synchronized boolean isParked() {

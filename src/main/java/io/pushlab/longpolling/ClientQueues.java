@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,7 +33,7 @@ import org.springframework.stereotype.Component;
  * are bounded: at most {@code max-queues} in all and {@code max-queues-per-address}
  * created from one remote address; a request that would create one more is refused with
  * 429 (a loop of fresh client ids cannot grow memory). On shutdown every parked request
- * is answered at once.
+ * is answered at once. Parked requests time out on a timer of its own.
  */
 @Component
 public class ClientQueues implements SmartLifecycle, DisposableBean, Droppable {
@@ -71,6 +72,13 @@ public class ClientQueues implements SmartLifecycle, DisposableBean, Droppable {
 	/** Completes parked requests, outside every hub lock. */
 	private final ExecutorService answers;
 
+	/**
+	 * Ends parked requests at their timeout, to the millisecond: the container checks
+	 * async timeouts only once a second, so a {@code timeout=100} poll waited up to 1.1
+	 * s. A cancelled timer leaves the queue at once.
+	 */
+	private final ScheduledThreadPoolExecutor timeouts;
+
 	private volatile boolean running;
 
 	private ScheduledFuture<?> eviction;
@@ -83,6 +91,23 @@ public class ClientQueues implements SmartLifecycle, DisposableBean, Droppable {
 		this.scheduler = scheduler;
 		this.clock = clock;
 		this.answers = answerPool();
+		this.timeouts = new ScheduledThreadPoolExecutor(1, (runnable) -> {
+			Thread thread = new Thread(runnable, "longpoll-timeout");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.timeouts.setRemoveOnCancelPolicy(true);
+	}
+
+	/**
+	 * Runs {@code action} once after {@code millis} on the timeout thread; it must not
+	 * block.
+	 * @param millis the delay
+	 * @param action what to run
+	 * @return the timer, to cancel when the request ends first
+	 */
+	ScheduledFuture<?> afterMillis(long millis, Runnable action) {
+		return this.timeouts.schedule(action, millis, TimeUnit.MILLISECONDS);
 	}
 
 	private static ExecutorService answerPool() {
@@ -303,6 +328,7 @@ public class ClientQueues implements SmartLifecycle, DisposableBean, Droppable {
 	@Override
 	public void destroy() {
 		this.answers.shutdown();
+		this.timeouts.shutdownNow();
 	}
 
 	@Override

@@ -2,6 +2,7 @@ package io.pushlab.longpolling;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.pushlab.config.PushLabProperties;
@@ -42,6 +43,12 @@ public class LongPollingController {
 	/** The 503 detail of a parked request ended by the recovery drill. */
 	static final String DROPPED = "room: connections dropped (recovery drill); poll again with after to resume";
 
+	/**
+	 * How long after its timeout the container ends a parked request that the timer has
+	 * not ended (it never should).
+	 */
+	static final long BACKSTOP_MILLIS = 2000;
+
 	private final ClientQueues queues;
 
 	private final Broker broker;
@@ -74,7 +81,9 @@ public class LongPollingController {
 		long wait = (timeout != null) ? Math.min(timeout, this.maxTimeoutMillis) : this.maxTimeoutMillis;
 		boolean park = wait > 0 && !this.queues.isShuttingDown();
 
-		DeferredResult<ResponseEntity<?>> result = new DeferredResult<>(Math.max(wait, 1),
+		// the container's timeout is only a backstop: the queues' timer ends the request
+		// at its timeout (the container checks once a second)
+		DeferredResult<ResponseEntity<?>> result = new DeferredResult<>(wait + BACKSTOP_MILLIS,
 				ResponseEntity.noContent().build());
 		ClientQueue queue = this.queues.obtain(client, room, cursor, request.getRemoteAddr());
 		AtomicBoolean open = new AtomicBoolean();
@@ -103,7 +112,15 @@ public class LongPollingController {
 		}
 		// parked (or already answered by a publish meanwhile): the callbacks run once
 		// Spring MVC has started the async request, whichever way it ends
+		ScheduledFuture<?> timer = this.queues.afterMillis(wait, () -> {
+			// still parked: nothing came within the timeout
+			if (queue.unpark(waiter)) {
+				closed(open);
+				result.setResult(ResponseEntity.noContent().build());
+			}
+		});
 		Runnable forget = () -> {
+			timer.cancel(false);
 			queue.unpark(waiter);
 			closed(open);
 		};

@@ -75,6 +75,20 @@ class LongPollingTests {
 	}
 
 	@Test
+	void aShortTimeoutEndsTheWaitWhenItPassesNotAtTheContainersNextSecond() {
+		// the container checks async timeouts once a second: five waits of 150 ms that
+		// end at its ticks would take 150-1,150 ms each
+		for (int i = 0; i < 5; i++) {
+			long started = System.nanoTime();
+			HttpResponse<String> response = this.api.get(poll("lp-short-wait", "short-wait-client", 0, 150));
+			long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+			assertThat(response.statusCode()).isEqualTo(204);
+			assertThat(tookMillis).as("wait %d", i).isBetween(150L, 650L);
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> !this.queues.isParked("short-wait-client", "lp-short-wait"));
+	}
+
+	@Test
 	void aParkedRequestIsAnsweredAsSoonAsAMessageArrives() throws Exception {
 		String room = "lp-wake";
 		CompletableFuture<HttpResponse<String>> parked = sendAsync(poll(room, "wake-client", 0, 20_000));
