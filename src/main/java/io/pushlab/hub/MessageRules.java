@@ -82,16 +82,68 @@ public final class MessageRules {
 		return null;
 	}
 
+	/**
+	 * Checks a message's text: 1 to {@code max-text-length} characters (code points, so
+	 * an emoji is one), not blank, and well-formed Unicode.
+	 * @param field the field's name, for the message
+	 * @param text the text
+	 * @return {@code null} when valid, else {@code "<field>: what is wrong"}
+	 */
 	public String checkText(String field, String text) {
-		if (text == null || text.isBlank() || text.codePointCount(0, text.length()) > this.maxTextLength) {
+		if (text == null || isBlank(text) || text.codePointCount(0, text.length()) > this.maxTextLength) {
 			return field + ": must be 1 to " + this.maxTextLength + " characters, not blank";
 		}
-		return null;
+		return checkWellFormed(field, text);
 	}
 
+	/**
+	 * Checks a nonce: at most {@link #MAX_NONCE_LENGTH} characters (code points, as for
+	 * the text), well-formed Unicode.
+	 * @param field the field's name, for the message
+	 * @param nonce the nonce, or {@code null}
+	 * @return {@code null} when valid or absent, else {@code "<field>: what is wrong"}
+	 */
 	public static String checkNonce(String field, String nonce) {
-		if (nonce != null && nonce.length() > MAX_NONCE_LENGTH) {
+		if (nonce == null) {
+			return null;
+		}
+		if (nonce.codePointCount(0, nonce.length()) > MAX_NONCE_LENGTH) {
 			return field + ": must be at most " + MAX_NONCE_LENGTH + " characters";
+		}
+		return checkWellFormed(field, nonce);
+	}
+
+	/**
+	 * Whether a text shows nothing: every character is white space, a space of any width
+	 * (such as the no-break space U+00A0 or the ideographic space U+3000) or an invisible
+	 * format character (such as the zero-width space U+200B).
+	 */
+	static boolean isBlank(String text) {
+		for (int i = 0; i < text.length();) {
+			int c = text.codePointAt(i);
+			if (!Character.isWhitespace(c) && !Character.isSpaceChar(c) && Character.getType(c) != Character.FORMAT) {
+				return false;
+			}
+			i += Character.charCount(c);
+		}
+		return true;
+	}
+
+	/**
+	 * A JSON string may hold half of a surrogate pair ({@code "\ud800"}), which no UTF-8
+	 * answer can carry: it would reach every client as {@code ?}. Refused, so nothing
+	 * stored differs from what was sent.
+	 */
+	private static String checkWellFormed(String field, String value) {
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			if (Character.isHighSurrogate(c) && i + 1 < value.length()
+					&& Character.isLowSurrogate(value.charAt(i + 1))) {
+				i++;
+			}
+			else if (Character.isSurrogate(c)) {
+				return field + ": must be well-formed Unicode (holds an unpaired surrogate at character " + i + ")";
+			}
 		}
 		return null;
 	}

@@ -64,12 +64,30 @@ class PublishTests {
 		assertRejected(path(room), "{\"from\":\"alice\",\"text\":5}", 400, "text:");
 		assertRejected(path(room), "{\"from\":\"alice\",\"text\":\"t\",\"nonce\":\"" + "n".repeat(65) + "\"}", 400,
 				"nonce:");
+		// blank to a reader: no-break spaces, a zero-width space, an ideographic space
+		assertRejected(path(room), "{\"from\":\"alice\",\"text\":\"\\u00a0\\u200b\\u3000\"}", 400, "text:");
+		// half of a surrogate pair, which no UTF-8 answer could carry
+		assertRejected(path(room), "{\"from\":\"alice\",\"text\":\"x\\ud800y\"}", 400, "text:");
+		assertRejected(path(room), "{\"from\":\"alice\",\"text\":\"t\",\"nonce\":\"\\udc00\"}", 400, "nonce:");
+		assertRejected(path(room), "{\"from\":\"alice\",\"text\":\"t\",\"nonce\":\"" + "😀".repeat(65) + "\"}", 400,
+				"nonce:");
 		assertRejected(path(room), "{\"from\":\"alice\",", 400, "body:");
 		assertRejected(path(room), "[1,2]", 400, "body:");
 		assertRejected(path(room), "", 400, "body:");
 		JsonNode page = this.api.getJson("/api/rooms/" + room + "/messages");
 		assertThat(page.get("last").asLong()).isZero();
 		assertThat(page.get("messages").size()).isZero();
+	}
+
+	@Test
+	void lengthsCountCharactersNotUtf16Units() {
+		String emoji = "😀";
+		HttpResponse<String> response = this.api.post(path("pub-emoji"),
+				"{\"from\":\"alice\",\"text\":\"" + emoji.repeat(2000) + "\",\"nonce\":\"" + emoji.repeat(64) + "\"}");
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+		JsonNode message = Api.parse(response.body());
+		assertThat(message.get("text").asString()).isEqualTo(emoji.repeat(2000));
+		assertThat(message.get("nonce").asString()).isEqualTo(emoji.repeat(64));
 	}
 
 	@Test

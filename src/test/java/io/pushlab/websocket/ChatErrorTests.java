@@ -76,6 +76,19 @@ class ChatErrorTests {
 	}
 
 	@Test
+	void aNonceIsCountedInCharacters() {
+		String nonce = "😀".repeat(64);
+		try (ChatClient client = ChatClient.connect(this.port, "err-emoji")) {
+			client.join(this.room);
+			client.chat(this.room, "sixty-four emoji", nonce);
+			assertThat(client.awaitReply("chat", nonce).path("nonce").asString()).isEqualTo(nonce);
+			client.chat(this.room, "sixty-five", nonce + "😀");
+			JsonNode error = client.awaitFrame((f) -> f.path("type").asString().equals("error"));
+			assertThat(error.path("message").asString()).isEqualTo("nonce: must be at most 64 characters");
+		}
+	}
+
+	@Test
 	void errorMessagesNameTheFieldAtFault() {
 		try (ChatClient client = ChatClient.connect(this.port, "err-fields")) {
 			client.send("type", "chat", "room", this.room, "text", "x".repeat(2001), "nonce", "long");
