@@ -18,7 +18,9 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -82,6 +84,38 @@ public class ApiExceptionHandler {
 		String sent = (ex.getContentType() != null) ? ex.getContentType().toString() : "none";
 		return problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
 				List.of("Content-Type: must be application/json (was " + sent + ")"));
+	}
+
+	/**
+	 * A method the path does not serve: 405 with {@code Allow}, as a problem of ours
+	 * (with its {@code type}) rather than Spring's default one.
+	 */
+	@ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+	ResponseEntity<ProblemDetail> methodNotAllowed(HttpRequestMethodNotSupportedException ex) {
+		String allowed = (ex.getSupportedMethods() != null) ? String.join(", ", ex.getSupportedMethods()) : "none";
+		return withHeaders(
+				problem(HttpStatus.METHOD_NOT_ALLOWED,
+						List.of("method: " + ex.getMethod() + " is not allowed here (allowed: " + allowed + ")")),
+				ex.getHeaders());
+	}
+
+	/**
+	 * An {@code Accept} header that rules out every answer the endpoint can give: 406.
+	 */
+	@ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
+	ResponseEntity<ProblemDetail> notAcceptable(HttpMediaTypeNotAcceptableException ex) {
+		return withHeaders(
+				problem(HttpStatus.NOT_ACCEPTABLE,
+						List.of("Accept: must allow " + MediaType.toString(ex.getSupportedMediaTypes()))),
+				ex.getHeaders());
+	}
+
+	private static ResponseEntity<ProblemDetail> withHeaders(ResponseEntity<ProblemDetail> response,
+			HttpHeaders headers) {
+		return ResponseEntity.status(response.getStatusCode())
+			.headers(response.getHeaders())
+			.headers(headers)
+			.body(response.getBody());
 	}
 
 	@ExceptionHandler(TooManyRequestsException.class)

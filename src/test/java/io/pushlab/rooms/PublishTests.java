@@ -91,6 +91,22 @@ class PublishTests {
 	}
 
 	@Test
+	void aMethodOrAnAcceptThePathDoesNotServeIsAProblemOfOurs() {
+		HttpResponse<String> put = this.api.send(HttpRequest.newBuilder(this.api.uri(path("pub-method")))
+			.header("Content-Type", "application/json")
+			.PUT(HttpRequest.BodyPublishers.ofString("{}"))
+			.build());
+		assertProblem(put, 405, "method: PUT is not allowed here (allowed: ");
+		assertThat(put.headers().firstValue("Allow")).hasValueSatisfying((allow) -> assertThat(allow).contains("POST"));
+		assertThat(Api.parse(put.body()).get("type").asString()).isEqualTo("urn:pushlab:problem:method-not-allowed");
+
+		HttpResponse<String> html = this.api
+			.send(HttpRequest.newBuilder(this.api.uri("/api/stats")).header("Accept", "text/html").build());
+		assertProblem(html, 406, "Accept: must allow application/json");
+		assertThat(Api.parse(html.body()).get("type").asString()).isEqualTo("urn:pushlab:problem:not-acceptable");
+	}
+
+	@Test
 	void everyInvalidFieldIsListed() {
 		HttpResponse<String> response = this.api.post(path("pub-many"), "{\"from\":\"\",\"text\":\"\"}");
 		assertThat(response.statusCode()).isEqualTo(400);
