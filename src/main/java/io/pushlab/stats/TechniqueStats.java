@@ -27,6 +27,9 @@ public class TechniqueStats {
 
 	private final LongAdder drops = new LongAdder();
 
+	/** Between {@link #beginExcluding()} and {@link #excludeSoFar()}. */
+	private volatile boolean excluding;
+
 	public TechniqueStats(MeterRegistry registry) {
 		for (Technique technique : Technique.values()) {
 			Counters c = new Counters();
@@ -102,6 +105,15 @@ public class TechniqueStats {
 	}
 
 	/**
+	 * From now until {@link #excludeSoFar()}, {@link #snapshot()} shows no requests,
+	 * deliveries or bytes: they will all be left out (the start-up warm-up's, while it
+	 * runs). Open connections are shown as they are.
+	 */
+	public void beginExcluding() {
+		this.excluding = true;
+	}
+
+	/**
 	 * Leaves the requests, deliveries and bytes counted so far (the start-up warm-up's)
 	 * out of {@link #snapshot()}; the Micrometer meters keep counting everything.
 	 */
@@ -111,6 +123,7 @@ public class TechniqueStats {
 			c.deliveredBefore = c.delivered.sum();
 			c.bytesBefore = c.bytes.sum();
 		});
+		this.excluding = false;
 	}
 
 	/**
@@ -118,12 +131,13 @@ public class TechniqueStats {
 	 */
 	public Map<String, Map<String, Long>> snapshot() {
 		Map<String, Map<String, Long>> result = new LinkedHashMap<>();
+		boolean hidden = this.excluding;
 		this.counters.forEach((technique, c) -> {
 			Map<String, Long> figures = new LinkedHashMap<>();
 			figures.put("open", Math.max(0, c.open.get()));
-			figures.put("requests", Math.max(0, c.requests.sum() - c.requestsBefore));
-			figures.put("delivered", Math.max(0, c.delivered.sum() - c.deliveredBefore));
-			figures.put("bytes", Math.max(0, c.bytes.sum() - c.bytesBefore));
+			figures.put("requests", hidden ? 0 : Math.max(0, c.requests.sum() - c.requestsBefore));
+			figures.put("delivered", hidden ? 0 : Math.max(0, c.delivered.sum() - c.deliveredBefore));
+			figures.put("bytes", hidden ? 0 : Math.max(0, c.bytes.sum() - c.bytesBefore));
 			figures.put("dropped", c.dropped.sum());
 			result.put(technique.key(), figures);
 		});

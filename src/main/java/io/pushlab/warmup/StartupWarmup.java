@@ -63,6 +63,9 @@ public class StartupWarmup implements ApplicationRunner, HealthIndicator {
 		this.broker = broker;
 		this.stats = stats;
 		this.settings = settings;
+		// before the server takes its first request: /api/stats never shows the
+		// warm-up's counts, not even while it runs
+		stats.beginExcluding();
 	}
 
 	@Override
@@ -89,6 +92,7 @@ public class StartupWarmup implements ApplicationRunner, HealthIndicator {
 	public void run(ApplicationArguments args) {
 		if (!(this.context instanceof WebServerApplicationContext web) || web.getWebServer() == null
 				|| web.getWebServer().getPort() <= 0) {
+			this.stats.excludeSoFar();
 			this.done = true;
 			return;
 		}

@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pushlab.hub.Broker;
@@ -42,6 +43,9 @@ class StartupWarmupTests {
 	/** What the probe saw while the warm-up ran: "health 503", "page 200", ... */
 	static final Set<String> seenDuringWarmup = ConcurrentHashMap.newKeySet();
 
+	/** A request, delivery or byte counted in {@code /api/stats}. */
+	static final Pattern COUNTED = Pattern.compile("\"(requests|delivered|bytes)\":[1-9]");
+
 	@LocalServerPort
 	int port;
 
@@ -67,7 +71,9 @@ class StartupWarmupTests {
 
 	@Test
 	void servesRequestsWhileHealthSaysOutOfService() {
-		assertThat(seenDuringWarmup).contains("health 503", "page 200");
+		assertThat(seenDuringWarmup).contains("health 503", "page 200", "stats 200");
+		assertThat(seenDuringWarmup).as("/api/stats while the warm-up ran")
+			.noneMatch((seen) -> seen.startsWith("stats counted"));
 		assertThat(new Api(this.port).get("/actuator/health").statusCode()).isEqualTo(200);
 	}
 
@@ -108,14 +114,21 @@ class StartupWarmupTests {
 		private static void probe(String base, StartupWarmup warmup) {
 			HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 			while (!warmup.isDone()) {
-				for (String path : new String[] { "/actuator/health", "/" }) {
+				for (String path : new String[] { "/actuator/health", "/", "/api/stats" }) {
 					try {
-						int status = http.send(
+						HttpResponse<String> response = http.send(
 								HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(5)).build(),
-								HttpResponse.BodyHandlers.discarding())
-							.statusCode();
+								HttpResponse.BodyHandlers.ofString());
 						if (!warmup.isDone()) {
-							seenDuringWarmup.add((path.equals("/") ? "page " : "health ") + status);
+							String kind = switch (path) {
+								case "/" -> "page ";
+								case "/api/stats" -> "stats ";
+								default -> "health ";
+							};
+							seenDuringWarmup.add(kind + response.statusCode());
+							if (path.equals("/api/stats") && COUNTED.matcher(response.body()).find()) {
+								seenDuringWarmup.add("stats counted " + response.body());
+							}
 						}
 					}
 					catch (Exception ex) {
