@@ -20,6 +20,7 @@ import io.pushlab.technique.Technique;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
+import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.PongMessage;
 import org.springframework.web.socket.TextMessage;
@@ -50,6 +51,9 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 	static final CloseStatus NAME_CONFUSABLE = new CloseStatus(4009, "name looks like one in use");
 
 	static final CloseStatus TOO_BIG = new CloseStatus(1009, "message too big");
+
+	/** The error message that answers a binary message. */
+	static final String BINARY = "frame: binary messages are not part of the chat protocol; send each frame as JSON text";
 
 	/** The names cannot be checked (Redis is away): try again later (RFC 6455 1013). */
 	static final CloseStatus UNAVAILABLE = new CloseStatus(1013, "try again later");
@@ -170,12 +174,7 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 			return;
 		}
 		// the rate first: a frame over the limit costs no parsing
-		if (!connection.rateLimit().tryAcquire()) {
-			this.rejections.reject("websocket_rate_limited");
-			sendError(connection, ErrorCode.RATE_LIMITED,
-					"frame: more than " + this.settings.maxMessagesPerSecond()
-							+ " frames a second (bursts up to twice that); this one was dropped",
-					ClientFrames.scanNonce(payload));
+		if (overRate(connection, payload)) {
 			return;
 		}
 		ClientFrame frame = null;
@@ -195,6 +194,49 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 		}
 	}
 	// @end
+
+	/**
+	 * The chat protocol is JSON text. A binary message is answered with a
+	 * {@code bad_json} error and the connection stays open, as for any other frame that
+	 * is not the protocol's; over {@code max-message-bytes} it closes the connection with
+	 * 1009, as a text message does. Its bytes are counted, never kept.
+	 */
+	@Override
+	protected void handleBinaryMessage(WebSocketSession session, BinaryMessage message) {
+		ChatConnection connection = this.sessions.get(session.getId());
+		if (connection == null) {
+			return;
+		}
+		switch (connection.textParts().addBinary(message.getPayloadLength(), message.isLast())) {
+			case TOO_BIG -> connection.closeQuietly(TOO_BIG);
+			case WHOLE -> {
+				if (!overRate(connection, null)) {
+					sendError(connection, ErrorCode.BAD_JSON, BINARY, null);
+				}
+			}
+			case MORE -> {
+				// more parts to come
+			}
+		}
+	}
+
+	/**
+	 * Takes a frame from the connection's rate limit; a frame over it is dropped and
+	 * answered with {@code rate_limited}.
+	 * @param payload the frame's text (for its nonce), or null
+	 * @return whether the frame is over the limit
+	 */
+	private boolean overRate(ChatConnection connection, String payload) {
+		if (connection.rateLimit().tryAcquire()) {
+			return false;
+		}
+		this.rejections.reject("websocket_rate_limited");
+		sendError(connection, ErrorCode.RATE_LIMITED,
+				"frame: more than " + this.settings.maxMessagesPerSecond()
+						+ " frames a second (bursts up to twice that); this one was dropped",
+				(payload != null) ? ClientFrames.scanNonce(payload) : null);
+		return true;
+	}
 
 	/** A pong (the answer to the server's pings) proves the peer alive. */
 	@Override

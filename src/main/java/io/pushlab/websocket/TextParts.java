@@ -7,7 +7,8 @@ package io.pushlab.websocket;
  * every handshake). The whole message, counted in UTF-8 bytes, may be at most
  * {@code maxBytes}; a part that goes past it makes {@link #add} answer {@link #TOO_BIG}
  * and drops what was held. A message that comes in one part (the usual chat frame) is
- * returned as it is, without a copy. Not thread-safe: the container delivers one
+ * returned as it is, without a copy. A binary message's parts are counted against the
+ * same limit ({@link #addBinary}). Not thread-safe: the container delivers one
  * connection's messages one at a time.
  */
 final class TextParts {
@@ -20,6 +21,9 @@ final class TextParts {
 	private StringBuilder held;
 
 	private long heldBytes;
+
+	/** Bytes of the binary message under way. */
+	private long binaryBytes;
 
 	/**
 	 * @param maxBytes the largest whole message, in UTF-8 bytes
@@ -56,6 +60,35 @@ final class TextParts {
 		this.held = null;
 		this.heldBytes = 0;
 		return whole;
+	}
+
+	/** Where a binary message stands after one of its parts. */
+	enum Binary {
+
+		/** More parts are to come. */
+		MORE,
+		/** The whole message has come, within the limit. */
+		WHOLE,
+		/** The message is over the limit. */
+		TOO_BIG
+
+	}
+
+	/**
+	 * Counts a part of a binary message against the same limit; its bytes are never kept
+	 * (the chat protocol is JSON text, so a binary message is only answered).
+	 * @param bytes the part's length
+	 * @param last whether it ends the message
+	 * @return where the message stands
+	 */
+	Binary addBinary(int bytes, boolean last) {
+		long total = this.binaryBytes + bytes;
+		if (total > this.maxBytes) {
+			this.binaryBytes = 0;
+			return Binary.TOO_BIG;
+		}
+		this.binaryBytes = last ? 0 : total;
+		return last ? Binary.WHOLE : Binary.MORE;
 	}
 
 	/**

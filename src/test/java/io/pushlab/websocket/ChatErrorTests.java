@@ -1,5 +1,6 @@
 package io.pushlab.websocket;
 
+import java.nio.ByteBuffer;
 import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -72,6 +73,36 @@ class ChatErrorTests {
 			assertThat(chat.path("text").asString()).isEqualTo("still here");
 			assertThat(client.frames("error")).hasSize(1);
 			assertThat(client.isClosed()).isFalse();
+		}
+	}
+
+	@Test
+	void aBinaryMessageGetsBadJsonAndTheConnectionStaysUsable() {
+		try (ChatClient client = ChatClient.connect(this.port, "err-binary")) {
+			client.join(this.room);
+			client.awaitFrame((f) -> f.path("type").asString().equals("presence"));
+			// in three fragments, 3,000 bytes in all (under the 4,096-byte limit)
+			client.socket().sendBinary(ByteBuffer.wrap(new byte[1000]), false).join();
+			client.socket().sendBinary(ByteBuffer.wrap(new byte[1000]), false).join();
+			client.socket().sendBinary(ByteBuffer.wrap(new byte[1000]), true).join();
+
+			JsonNode error = client.awaitFrame((f) -> f.path("type").asString().equals("error"));
+			assertThat(error.path("code").asString()).isEqualTo("bad_json");
+			assertThat(error.path("message").asString()).isEqualTo(ChatWebSocketHandler.BINARY);
+			assertThat(error.path("nonce").isNull()).isTrue();
+			client.chat(this.room, "still here", "after-binary");
+			assertThat(client.awaitReply("chat", "after-binary").path("text").asString()).isEqualTo("still here");
+			assertThat(client.frames("error")).hasSize(1);
+			assertThat(client.isClosed()).isFalse();
+		}
+	}
+
+	@Test
+	void aBinaryMessageOverTheLimitClosesWith1009() {
+		try (ChatClient client = ChatClient.connect(this.port, "err-binary-big")) {
+			client.socket().sendBinary(ByteBuffer.wrap(new byte[3000]), false).join();
+			client.socket().sendBinary(ByteBuffer.wrap(new byte[3000]), true).join();
+			assertThat(client.awaitClose()).isEqualTo(1009);
 		}
 	}
 
