@@ -117,6 +117,9 @@ function renderFrame(frame) {
     const text = frame.text.length > SHOWN_TEXT_CHARS ? `${frame.text.slice(0, SHOWN_TEXT_CHARS)}…` : frame.text;
     row(table, 'text', frame.closeCode !== undefined ? 'Reason' : 'Text', text, 'payload');
   }
+  if (frame.textNote) {
+    row(table, 'textNote', 'Breaks §8.1', frame.textNote, 'payload');
+  }
   node.append(table);
   return node;
 }

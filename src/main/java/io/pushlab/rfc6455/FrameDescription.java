@@ -23,27 +23,44 @@ import java.util.Map;
  * @param fragments the number of frames of a fragmented message, else {@code null}
  * @param lengthNote why the length is not in its shortest form (RFC 6455 §5.2), or
  * {@code null} when it is: such a frame is decoded as sent, and flagged
+ * @param textNote why the text breaks RFC 6455 (a final text frame or a close reason that
+ * is not valid UTF-8, §8.1), or {@code null}: such a text is shown with U+FFFD, and
+ * flagged
  */
 public record FrameDescription(boolean fin, int opcode, boolean masked, String maskingKey, long payloadLength,
 		String lengthEncoding, String headerHex, String payloadHex, String text, Integer closeCode, Integer fragments,
-		String lengthNote) {
+		String lengthNote, String textNote) {
+
+	/** The {@code textNote} of a text that is not valid UTF-8. */
+	static final String NOT_UTF8 = "not valid UTF-8 (RFC 6455 §8.1): shown with U+FFFD for the bad bytes;"
+			+ " an endpoint that receives it fails the connection with 1007";
 
 	private static final HexFormat HEX = HexFormat.of();
 
 	/**
 	 * @param frame a frame
-	 * @return its description; a text payload that is not valid UTF-8 shows U+FFFD
+	 * @return its description; a text payload that is not valid UTF-8 shows U+FFFD and
+	 * has a {@code textNote}
 	 */
 	public static FrameDescription of(Frame frame) {
 		byte[] payload = frame.payload();
 		String text = null;
 		Integer closeCode = null;
+		String textNote = null;
 		switch (frame.opcode()) {
-			case Opcode.TEXT, Opcode.CONTINUATION, Opcode.PING, Opcode.PONG -> text = Utf8.decodeLenient(payload);
+			case Opcode.TEXT, Opcode.CONTINUATION, Opcode.PING, Opcode.PONG -> {
+				text = Utf8.decodeLenient(payload);
+				// a fragment may end inside a character; a whole text message may not
+				if (frame.opcode() == Opcode.TEXT && frame.fin() && !Utf8.isValid(payload)) {
+					textNote = NOT_UTF8;
+				}
+			}
 			case Opcode.CLOSE -> {
 				if (payload.length >= 2) {
 					closeCode = ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
-					text = Utf8.decodeLenient(Arrays.copyOfRange(payload, 2, payload.length));
+					byte[] reason = Arrays.copyOfRange(payload, 2, payload.length);
+					text = Utf8.decodeLenient(reason);
+					textNote = Utf8.isValid(reason) ? null : NOT_UTF8;
 				}
 			}
 			default -> {
@@ -54,7 +71,7 @@ public record FrameDescription(boolean fin, int opcode, boolean masked, String m
 		return new FrameDescription(frame.fin(), frame.opcode(), frame.masked(),
 				(key != null) ? HEX.formatHex(key) : null, payload.length, frame.lengthEncoding().label(),
 				HEX.formatHex(frame.header()), HEX.formatHex(frame.wirePayload()), text, closeCode, null,
-				frame.lengthEncoding().minimalityNote(payload.length));
+				frame.lengthEncoding().minimalityNote(payload.length), textNote);
 	}
 
 	/**
@@ -67,13 +84,14 @@ public record FrameDescription(boolean fin, int opcode, boolean masked, String m
 	public static FrameDescription ofMessage(Frame first, int fragments, String text) {
 		FrameDescription d = of(first);
 		return new FrameDescription(d.fin, d.opcode, d.masked, d.maskingKey, d.payloadLength, d.lengthEncoding,
-				d.headerHex, d.payloadHex, text, d.closeCode, (fragments > 1) ? fragments : null, d.lengthNote);
+				d.headerHex, d.payloadHex, text, d.closeCode, (fragments > 1) ? fragments : null, d.lengthNote, null);
 	}
 
 	/**
 	 * The JSON object of the wire contract, in the contract's key order.
 	 * {@code maskingKey} and {@code text} are always present (maybe {@code null});
-	 * {@code closeCode}, {@code fragments} and {@code lengthNote} only when they apply.
+	 * {@code closeCode}, {@code fragments}, {@code lengthNote} and {@code textNote} only
+	 * when they apply.
 	 * @return an ordered map for a JSON writer
 	 */
 	public Map<String, Object> toMap() {
@@ -90,6 +108,9 @@ public record FrameDescription(boolean fin, int opcode, boolean masked, String m
 		map.put("headerHex", this.headerHex);
 		map.put("payloadHex", this.payloadHex);
 		map.put("text", this.text);
+		if (this.textNote != null) {
+			map.put("textNote", this.textNote);
+		}
 		if (this.closeCode != null) {
 			map.put("closeCode", this.closeCode);
 		}

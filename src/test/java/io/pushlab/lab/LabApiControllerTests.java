@@ -137,6 +137,23 @@ class LabApiControllerTests {
 	}
 
 	@Test
+	void decodeFlagsATextThatIsNotUtf8() throws Exception {
+		post("/api/lab/frames/decode", "{\"hex\": \"8102ffff\"}").andExpect(status().isOk())
+			.andExpect(jsonPath("$.text").value("\ufffd\ufffd"))
+			.andExpect(jsonPath("$.textNote").value(startsWith("not valid UTF-8 (RFC 6455 §8.1)")));
+		// a close reason too
+		post("/api/lab/frames/decode", "{\"hex\": \"880303e8c3\"}").andExpect(status().isOk())
+			.andExpect(jsonPath("$.closeCode").value(1000))
+			.andExpect(jsonPath("$.textNote").value(startsWith("not valid UTF-8")));
+		// valid text, and a first fragment that ends inside a character, are not flagged
+		post("/api/lab/frames/decode", "{\"hex\": \"8103e4bda0\"}").andExpect(status().isOk())
+			.andExpect(jsonPath("$.text").value("你"))
+			.andExpect(jsonPath("$.textNote").doesNotExist());
+		post("/api/lab/frames/decode", "{\"hex\": \"0102e4bd\"}").andExpect(status().isOk())
+			.andExpect(jsonPath("$.textNote").doesNotExist());
+	}
+
+	@Test
 	void handshakeCheckJudgesAResponseAsABrowserDoes() throws Exception {
 		String preRfc = "HTTP/1.1 101 Web Socket Protocol Handshake\\r\\nUpgrade: WebSocket\\r\\n"
 				+ "Connection: Upgrade\\r\\nWebSocket-Location: ws://localhost:9527/\\r\\n\\r\\n";
