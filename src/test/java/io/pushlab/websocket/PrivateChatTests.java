@@ -65,6 +65,10 @@ class PrivateChatTests {
 		try (ChatClient dan = ChatClient.connect(this.port, "dan");
 				ChatClient erin = ChatClient.connect(this.port, "erin")) {
 			dan.join(room);
+			// erin's join is answered once the server has her connection: a private
+			// message sent before that would be answered user_offline
+			erin.join(room);
+			dan.awaitPresence(room, "dan", "erin");
 			dan.send("type", "private", "to", "erin", "text", "secret", "nonce", "s");
 			erin.awaitReply("private", "s");
 			try (ChatClient late = ChatClient.connect(this.port, "late")) {
