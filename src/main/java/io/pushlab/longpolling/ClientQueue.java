@@ -87,6 +87,12 @@ final class ClientQueue {
 
 	private Waiter parked;
 
+	/**
+	 * When {@link #parked} times out ({@link System#nanoTime()}), 0 for never; may be
+	 * stale once it has been answered (read without the lock, see {@link #expire}).
+	 */
+	private volatile long parkedUntil;
+
 	/** An answer for the parked request is on its way to the executor. */
 	private boolean signalled;
 
@@ -205,6 +211,20 @@ final class ClientQueue {
 	 * parked
 	 */
 	Batch poll(long after, Waiter waiter, boolean park) {
+		return poll(after, waiter, park, 0);
+	}
+
+	/**
+	 * Serves one request, as {@link #poll(long, Waiter, boolean)}, with a timeout.
+	 * @param after the client's cursor, or -1 when it sent none
+	 * @param waiter the request, should it have to wait
+	 * @param park whether the request may wait at all
+	 * @param parkUntil when a parked request times out ({@link System#nanoTime()}): from
+	 * then on {@link #expire(long)} hands it back; 0 for never
+	 * @return the batch to answer with at once, or {@code null} when the request is
+	 * parked
+	 */
+	Batch poll(long after, Waiter waiter, boolean park, long parkUntil) {
 		Waiter older;
 		synchronized (this) {
 			if (after > this.lastEnqueued) {
@@ -230,6 +250,7 @@ final class ClientQueue {
 				}
 				if (!this.behind) {
 					this.parked = waiter;
+					this.parkedUntil = parkUntil;
 					return null;
 				}
 				from = this.handedOut;
@@ -245,6 +266,7 @@ final class ClientQueue {
 					}
 					// a later delivery signals, and the answer reads the log again
 					this.parked = waiter;
+					this.parkedUntil = parkUntil;
 					return null;
 				}
 			}
@@ -265,17 +287,38 @@ final class ClientQueue {
 	/**
 	 * Forgets {@code waiter} if it is still the parked request (it timed out or its
 	 * client went away); the queue then keeps no messages, only its cursor.
-	 * @param waiter the request
-	 * @return whether it was still parked: false when an answer has been handed to it (or
-	 * is on its way), or it was never parked here
 	 */
-	synchronized boolean unpark(Waiter waiter) {
+	synchronized void unpark(Waiter waiter) {
 		if (this.parked == waiter) {
 			this.parked = null;
 			dropPending();
-			return true;
 		}
-		return false;
+	}
+
+	/**
+	 * Hands back the parked request if its timeout has passed; the queue then keeps no
+	 * messages, only its cursor. Cheap when nothing is due: one volatile read, no lock.
+	 * @param now {@link System#nanoTime()}
+	 * @return the request, to be answered empty (outside every lock), or {@code null}
+	 */
+	Waiter expire(long now) {
+		long until = this.parkedUntil;
+		if (until == 0 || now - until < 0) {
+			return null;
+		}
+		synchronized (this) {
+			Waiter waiter = this.parked;
+			if (waiter != null && now - this.parkedUntil < 0) {
+				// parked again meanwhile, with a later timeout
+				return null;
+			}
+			this.parked = null;
+			this.parkedUntil = 0;
+			if (waiter != null) {
+				dropPending();
+			}
+			return waiter;
+		}
 	}
 
 	synchronized boolean isParked() {

@@ -7,7 +7,6 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,8 +31,9 @@ import org.springframework.stereotype.Component;
  * cursor, and evicts queues whose client has not polled for {@code client-ttl}. Queues
  * are bounded: at most {@code max-queues} in all and {@code max-queues-per-address}
  * created from one remote address; a request that would create one more is refused with
- * 429 (a loop of fresh client ids cannot grow memory). On shutdown every parked request
- * is answered at once. Parked requests time out on a timer of its own.
+ * 429 (a loop of fresh client ids cannot grow memory). Parked requests are answered (204)
+ * within {@link #EXPIRY_PERIOD} of their timeout. On shutdown every parked request is
+ * answered at once.
  */
 @Component
 public class ClientQueues implements SmartLifecycle, DisposableBean, Droppable {
@@ -48,6 +48,14 @@ public class ClientQueues implements SmartLifecycle, DisposableBean, Droppable {
 	 * {@code pushlab.rejected} reason: the address holds {@code max-queues-per-address}.
 	 */
 	static final String ADDRESS_QUEUES_FULL = "longpoll_queues_per_address";
+
+	/**
+	 * How often parked requests are checked for their timeout. The container checks async
+	 * timeouts once a second, so a {@code timeout=100} poll waited up to 1.1 s; a timer
+	 * per request instead woke a timer thread for every parked request (a few percent of
+	 * a long poll's CPU at 1,000 clients).
+	 */
+	static final Duration EXPIRY_PERIOD = Duration.ofMillis(25);
 
 	private final ConcurrentMap<Key, ClientQueue> queues = new ConcurrentHashMap<>();
 
@@ -72,16 +80,11 @@ public class ClientQueues implements SmartLifecycle, DisposableBean, Droppable {
 	/** Completes parked requests, outside every hub lock. */
 	private final ExecutorService answers;
 
-	/**
-	 * Ends parked requests at their timeout, to the millisecond: the container checks
-	 * async timeouts only once a second, so a {@code timeout=100} poll waited up to 1.1
-	 * s. A cancelled timer leaves the queue at once.
-	 */
-	private final ScheduledThreadPoolExecutor timeouts;
-
 	private volatile boolean running;
 
 	private ScheduledFuture<?> eviction;
+
+	private ScheduledFuture<?> expiry;
 
 	public ClientQueues(Broker broker, PushLabProperties properties, TaskScheduler scheduler, Clock clock,
 			Evictions evictions) {
@@ -91,23 +94,6 @@ public class ClientQueues implements SmartLifecycle, DisposableBean, Droppable {
 		this.scheduler = scheduler;
 		this.clock = clock;
 		this.answers = answerPool();
-		this.timeouts = new ScheduledThreadPoolExecutor(1, (runnable) -> {
-			Thread thread = new Thread(runnable, "longpoll-timeout");
-			thread.setDaemon(true);
-			return thread;
-		});
-		this.timeouts.setRemoveOnCancelPolicy(true);
-	}
-
-	/**
-	 * Runs {@code action} once after {@code millis} on the timeout thread; it must not
-	 * block.
-	 * @param millis the delay
-	 * @param action what to run
-	 * @return the timer, to cancel when the request ends first
-	 */
-	ScheduledFuture<?> afterMillis(long millis, Runnable action) {
-		return this.timeouts.schedule(action, millis, TimeUnit.MILLISECONDS);
 	}
 
 	private static ExecutorService answerPool() {
@@ -293,6 +279,17 @@ public class ClientQueues implements SmartLifecycle, DisposableBean, Droppable {
 		return parked;
 	}
 
+	/** Answers empty (204) every parked request whose timeout has passed. */
+	void expireParked() {
+		long now = System.nanoTime();
+		for (ClientQueue queue : this.queues.values()) {
+			ClientQueue.Waiter waiter = queue.expire(now);
+			if (waiter != null) {
+				waiter.complete(ClientQueue.Batch.EMPTY);
+			}
+		}
+	}
+
 	/** Removes the queues whose client has not polled for {@code client-ttl}. */
 	void evictIdle() {
 		long cutoff = this.clock.millis() - this.settings.clientTtl().toMillis();
@@ -309,6 +306,7 @@ public class ClientQueues implements SmartLifecycle, DisposableBean, Droppable {
 		Duration ttl = this.settings.clientTtl();
 		Duration period = Duration.ofMillis(Math.max(50, Math.min(5000, ttl.toMillis() / 4)));
 		this.eviction = this.scheduler.scheduleWithFixedDelay(this::evictIdle, period);
+		this.expiry = this.scheduler.scheduleWithFixedDelay(this::expireParked, EXPIRY_PERIOD);
 		this.running = true;
 	}
 
@@ -317,6 +315,9 @@ public class ClientQueues implements SmartLifecycle, DisposableBean, Droppable {
 		this.running = false;
 		if (this.eviction != null) {
 			this.eviction.cancel(false);
+		}
+		if (this.expiry != null) {
+			this.expiry.cancel(false);
 		}
 		this.queues.forEach(this::remove);
 	}
@@ -328,7 +329,6 @@ public class ClientQueues implements SmartLifecycle, DisposableBean, Droppable {
 	@Override
 	public void destroy() {
 		this.answers.shutdown();
-		this.timeouts.shutdownNow();
 	}
 
 	@Override

@@ -2,7 +2,7 @@ package io.pushlab.longpolling;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.pushlab.config.PushLabProperties;
@@ -44,8 +44,8 @@ public class LongPollingController {
 	static final String DROPPED = "room: connections dropped (recovery drill); poll again with after to resume";
 
 	/**
-	 * How long after its timeout the container ends a parked request that the timer has
-	 * not ended (it never should).
+	 * How long after its timeout the container ends a parked request that the queues have
+	 * not answered (they answer within {@link ClientQueues#EXPIRY_PERIOD}).
 	 */
 	static final long BACKSTOP_MILLIS = 2000;
 
@@ -81,8 +81,8 @@ public class LongPollingController {
 		long wait = (timeout != null) ? Math.min(timeout, this.maxTimeoutMillis) : this.maxTimeoutMillis;
 		boolean park = wait > 0 && !this.queues.isShuttingDown();
 
-		// the container's timeout is only a backstop: the queues' timer ends the request
-		// at its timeout (the container checks once a second)
+		// the container checks this timeout only once a second: the queues end the wait
+		// at the request's timeout, and this one is a backstop
 		DeferredResult<ResponseEntity<?>> result = new DeferredResult<>(wait + BACKSTOP_MILLIS,
 				ResponseEntity.noContent().build());
 		ClientQueue queue = this.queues.obtain(client, room, cursor, request.getRemoteAddr());
@@ -104,7 +104,8 @@ public class LongPollingController {
 		};
 		open.set(true);
 		this.stats.opened(Technique.LONGPOLLING);
-		ClientQueue.Batch now = queue.poll(cursor, waiter, park);
+		long parkUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(wait);
+		ClientQueue.Batch now = queue.poll(cursor, waiter, park, (parkUntil != 0) ? parkUntil : 1);
 		if (now != null) {
 			// ready: answer on this thread, no async dispatch
 			closed(open);
@@ -112,15 +113,7 @@ public class LongPollingController {
 		}
 		// parked (or already answered by a publish meanwhile): the callbacks run once
 		// Spring MVC has started the async request, whichever way it ends
-		ScheduledFuture<?> timer = this.queues.afterMillis(wait, () -> {
-			// still parked: nothing came within the timeout
-			if (queue.unpark(waiter)) {
-				closed(open);
-				result.setResult(ResponseEntity.noContent().build());
-			}
-		});
 		Runnable forget = () -> {
-			timer.cancel(false);
 			queue.unpark(waiter);
 			closed(open);
 		};

@@ -43,6 +43,30 @@ class ClientQueueTests {
 	}
 
 	@Test
+	void aParkedRequestIsHandedBackOnceItsTimeoutHasPassed() {
+		ClientQueue queue = new ClientQueue("client-3", "r", 100, 100, this.answers::add, 0);
+		queue.start(this.broker, 0);
+		long parked = 1_000_000_000L;
+		ClientQueue.Waiter waiter = this.completed::add;
+		assertThat(queue.poll(0, waiter, true, parked + 150_000_000L)).isNull();
+		assertThat(queue.expire(parked + 149_000_000L)).as("before its timeout").isNull();
+		assertThat(queue.isParked()).isTrue();
+		assertThat(queue.expire(parked + 150_000_000L)).isSameAs(waiter);
+		assertThat(queue.isParked()).isFalse();
+		assertThat(queue.expire(parked + 200_000_000L)).as("handed back once").isNull();
+		// a request that is answered first is not handed back later
+		assertThat(queue.poll(0, waiter, true, parked + 300_000_000L)).isNull();
+		this.broker.publish("r", new Draft("a", "1", null));
+		this.answers.remove(0).run();
+		assertThat(this.completed).hasSize(1);
+		assertThat(queue.expire(parked + 400_000_000L)).isNull();
+		// without a timeout a parked request stays
+		assertThat(queue.poll(1, waiter, true)).isNull();
+		assertThat(queue.expire(Long.MAX_VALUE)).isNull();
+		assertThat(queue.isParked()).isTrue();
+	}
+
+	@Test
 	void theQueueIsPrimedFromTheRoomsLogWithItsGap() {
 		InMemoryBroker small = new InMemoryBroker(2, (message) -> "{\"id\":" + message.id() + "}", Clock.systemUTC());
 		for (int i = 1; i <= 5; i++) {
