@@ -55,6 +55,11 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 			@DefaultValue("1000") @Min(1) int queueCapacity, @DefaultValue("60s") @NotNull Duration clientTtl,
 			@DefaultValue("100") @Min(1) int maxBatch, @DefaultValue("10000") @Min(1) int maxQueues,
 			@DefaultValue("64") @Min(1) int maxQueuesPerAddress) {
+
+		public LongPolling {
+			positive("pushlab.long-polling.timeout", timeout);
+			positive("pushlab.long-polling.client-ttl", clientTtl);
+		}
 	}
 
 	/**
@@ -68,6 +73,10 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 	 * each instance; an unused room stream also expires in Redis after twice this)
 	 */
 	public record Rooms(@DefaultValue("1000") @Min(1) int max, @DefaultValue("15m") @NotNull Duration idleTtl) {
+
+		public Rooms {
+			positive("pushlab.rooms.idle-ttl", idleTtl);
+		}
 	}
 
 	/**
@@ -81,6 +90,13 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 	public record Sse(@DefaultValue("15s") @NotNull Duration heartbeat, @DefaultValue("3s") @NotNull Duration retry,
 			@DefaultValue("0s") @NotNull Duration timeout, @DefaultValue("1000") @Min(1) int bufferSize,
 			@DefaultValue("2s") @NotNull Duration writeTimeout) {
+
+		public Sse {
+			positive("pushlab.sse.heartbeat", heartbeat);
+			positive("pushlab.sse.write-timeout", writeTimeout);
+			notNegative("pushlab.sse.retry", retry);
+			notNegative("pushlab.sse.timeout", timeout);
+		}
 	}
 
 	/**
@@ -109,6 +125,13 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 			@DefaultValue("16") @Min(1) int maxRoomsPerConnection, @DefaultValue("10s") @NotNull Duration pongTimeout,
 			@DefaultValue("30s") @NotNull Duration nameGrace,
 			@DefaultValue("100") @Min(1) @Max(10_000) int presenceListLimit) {
+
+		public Websocket {
+			positive("pushlab.websocket.ping-interval", pingInterval);
+			positive("pushlab.websocket.send-time-limit", sendTimeLimit);
+			notNegative("pushlab.websocket.pong-timeout", pongTimeout);
+			notNegative("pushlab.websocket.name-grace", nameGrace);
+		}
 	}
 
 	/**
@@ -157,6 +180,11 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 	public record Redis(@DefaultValue("pushlab:") @NotNull String keyPrefix,
 			@DefaultValue("15s") @NotNull Duration instanceTtl, @DefaultValue("1s") @NotNull Duration syncInterval,
 			@DefaultValue("10000") @Min(1) @Max(10_000_000) int fanoutCapacity) {
+
+		public Redis {
+			positive("pushlab.redis.instance-ttl", instanceTtl);
+			positive("pushlab.redis.sync-interval", syncInterval);
+		}
 	}
 
 	/**
@@ -192,6 +220,28 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 	 * sooner is answered 429
 	 */
 	public record Demo(@DefaultValue("true") boolean dropEnabled, @DefaultValue("1s") @NotNull Duration dropInterval) {
+
+		public Demo {
+			notNegative("pushlab.demo.drop-interval", dropInterval);
+		}
+	}
+
+	/**
+	 * Refuses a zero or negative duration where only a positive one makes sense (an
+	 * interval, a timeout, a time to live): the application does not start, and says
+	 * which setting is wrong.
+	 */
+	static void positive(String name, Duration value) {
+		if (value != null && (value.isNegative() || value.isZero())) {
+			throw new IllegalArgumentException(name + " must be positive (was " + value + ")");
+		}
+	}
+
+	/** Refuses a negative duration where 0 has a meaning. */
+	static void notNegative(String name, Duration value) {
+		if (value != null && value.isNegative()) {
+			throw new IllegalArgumentException(name + " must be 0 or more (was " + value + ")");
+		}
 	}
 
 }
