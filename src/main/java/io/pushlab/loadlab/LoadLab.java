@@ -3,9 +3,14 @@ package io.pushlab.loadlab;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -38,7 +43,7 @@ public final class LoadLab {
 	 * @param out where the table goes
 	 * @param err where progress and errors go
 	 * @return the exit status: 0 clean, 1 not clean, 4 generator-bound, 5 both, 2 usage
-	 * error, 3 failure
+	 * error, 3 failure (the target answers nothing, a report cannot be written)
 	 */
 	public static int execute(String[] args, PrintStream out, PrintStream err) {
 		LoadLabOptions options;
@@ -50,6 +55,11 @@ public final class LoadLab {
 			return 2;
 		}
 		try {
+			String unreachable = unreachable(options.target());
+			if (unreachable != null) {
+				err.println(unreachable);
+				return UNREACHABLE;
+			}
 			Report report = run(options, err);
 			out.print(TextReport.render(report));
 			for (Path file : write(report)) {
@@ -64,6 +74,33 @@ public final class LoadLab {
 		catch (IOException ex) {
 			err.println("cannot write the report: " + ex.getMessage());
 			return 3;
+		}
+	}
+
+	/** Exit status when the target answers nothing: no run, no report. */
+	static final int UNREACHABLE = 3;
+
+	/**
+	 * Asks the target for {@code /api/stats} before anything runs. A target where nothing
+	 * listens would otherwise cost a whole run of failing clients, and short polling's
+	 * receivers retry until {@code --connect-timeout} (two minutes by default). Any HTTP
+	 * answer will do: a server that is not PushLab gets its run, with the answers' causes
+	 * under the table.
+	 * @param target the target
+	 * @return {@code null} when the target answers HTTP, else the one-line error
+	 * @throws InterruptedException when interrupted
+	 */
+	static String unreachable(URI target) throws InterruptedException {
+		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+		try {
+			http.send(HttpRequest.newBuilder(URI.create(target + "/api/stats")).timeout(Duration.ofSeconds(10)).build(),
+					HttpResponse.BodyHandlers.discarding());
+			return null;
+		}
+		catch (IOException ex) {
+			String cause = (ex.getMessage() != null) ? ex.getClass().getSimpleName() + ": " + ex.getMessage()
+					: ex.getClass().getSimpleName();
+			return "--target: nothing answers at " + target + " (" + cause + "); is PushLab running there?";
 		}
 	}
 
