@@ -45,7 +45,9 @@ class LoadLabErrorCausesTests {
 				new PrintStream(stdout, true), new PrintStream(new ByteArrayOutputStream(), true));
 
 		String table = stdout.toString(StandardCharsets.UTF_8);
-		assertThat(status).as(table).isEqualTo(LoadLab.LOSSY);
+		// the server runs in this JVM: run alone, the test's own start-up work can make
+		// the run generator-bound (status 5), which is not what this test is about
+		assertThat(status & ~LoadLab.GENERATOR_BOUND).as(table).isEqualTo(LoadLab.LOSSY);
 		// three receivers refused, each giving up after its consecutive failures
 		long errors = 3L * LongPollingLoadClient.MAX_FAILURES;
 		assertThat(table).contains("2/5")
