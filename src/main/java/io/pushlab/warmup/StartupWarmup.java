@@ -43,6 +43,9 @@ public class StartupWarmup implements ApplicationRunner, HealthIndicator {
 
 	static final List<Technique> TECHNIQUES = List.of(Technique.WEBSOCKET, Technique.SSE, Technique.POLLING);
 
+	/** Characters of a warm-up message's text. */
+	static final int PAYLOAD = 100;
+
 	private final ApplicationContext context;
 
 	private final InMemoryBroker broker;
@@ -55,14 +58,19 @@ public class StartupWarmup implements ApplicationRunner, HealthIndicator {
 	private final String roomPrefix = "warmup-"
 			+ Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
 
+	/** The warm-up's messages: {@link #PAYLOAD} characters, or fewer if texts must be. */
+	private final int payload;
+
 	private volatile boolean done;
 
 	public StartupWarmup(ApplicationContext context, InMemoryBroker broker, TechniqueStats stats,
-			PushLabProperties.Warmup settings) {
+			PushLabProperties.Warmup settings, int maxTextLength) {
 		this.context = context;
 		this.broker = broker;
 		this.stats = stats;
 		this.settings = settings;
+		// a shorter pushlab.max-text-length would refuse every warm-up message
+		this.payload = Math.min(PAYLOAD, maxTextLength);
 		// before the server takes its first request: /api/stats never shows the
 		// warm-up's counts, not even while it runs
 		stats.beginExcluding();
@@ -100,8 +108,18 @@ public class StartupWarmup implements ApplicationRunner, HealthIndicator {
 		try {
 			List<RunResult> runs = LoadLab.runInRooms(options(web.getWebServer().getPort()), this::room);
 			long delivered = runs.stream().mapToLong(RunResult::delivered).sum();
-			logger.info(String.format(Locale.ROOT, "Warm-up: %d messages delivered over loopback in %.1f s", delivered,
-					(System.nanoTime() - start) / 1e9));
+			String summary = String.format(Locale.ROOT, "Warm-up: %d messages delivered over loopback in %.1f s",
+					delivered, (System.nanoTime() - start) / 1e9);
+			if (delivered > 0) {
+				logger.info(summary);
+			}
+			else {
+				logger.warn(summary + "; serving cold. Errors: "
+						+ runs.stream()
+							.flatMap((run) -> run.errorCauses().stream())
+							.map(RunResult.ErrorCause::toString)
+							.toList());
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -143,8 +161,8 @@ public class StartupWarmup implements ApplicationRunner, HealthIndicator {
 	private LoadLabOptions options(int port) {
 		double rate = 100;
 		return new LoadLabOptions(URI.create("http://127.0.0.1:" + port), TECHNIQUES, this.settings.clients(), rate,
-				this.settings.messages(), 0, 100, Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofMillis(500),
-				100, Duration.ofSeconds(30), Path.of("."), 1, "warmup", false, 0);
+				this.settings.messages(), 0, this.payload, Duration.ofMillis(200), Duration.ofSeconds(5),
+				Duration.ofMillis(500), 100, Duration.ofSeconds(30), Path.of("."), 1, "warmup", false, 0);
 	}
 
 }

@@ -25,7 +25,8 @@ class WarmupConfiguration {
 	@ConditionalOnBooleanProperty(name = "pushlab.warmup.enabled", matchIfMissing = true)
 	StartupWarmup warmup(ApplicationContext context, Broker broker, TechniqueStats stats,
 			PushLabProperties properties) {
-		return new StartupWarmup(context, (InMemoryBroker) broker, stats, properties.warmup());
+		return new StartupWarmup(context, (InMemoryBroker) broker, stats, properties.warmup(),
+				properties.maxTextLength());
 	}
 
 }
