@@ -264,13 +264,16 @@ final class LoadRun {
 		Publisher p = this.publisher;
 		Histogram snapshot = this.tracker.latency().copy();
 		ServerMetrics.Sample s = this.latestSample;
+		String server = Double.isNaN(s.cpuSeconds()) && Double.isNaN(s.heapBytes()) && Double.isNaN(s.rssBytes())
+				? "server n/a"
+				: String.format(Locale.ROOT, "server cpu %s heap %s rss %s threads %s",
+						TextReport.seconds(s.cpuSeconds()), TextReport.mb(s.heapBytes()), TextReport.mb(s.rssBytes()),
+						TextReport.num(s.threads()));
 		this.progress.printf(Locale.ROOT,
-				"[%s] %-10s connected %d/%d  published %d/%d  delivered %d  p99 %.1f ms  errors %d  "
-						+ "server cpu %.1f s heap %.0f MB rss %.0f MB threads %.0f%n",
+				"[%s] %-10s connected %d/%d  published %d/%d  delivered %d  p99 %.1f ms  errors %d  %s%n",
 				this.technique.key(), this.phase.get(), this.connected.get(), this.options.clients(),
 				(p != null) ? p.sent.get() : 0, this.options.messages(), this.tracker.unique.sum(),
-				snapshot.getValueAtPercentile(99) / 1000.0, this.tracker.errors.sum(), s.cpuSeconds(),
-				s.heapBytes() / 1e6, s.rssBytes() / 1e6, s.threads());
+				snapshot.getValueAtPercentile(99) / 1000.0, this.tracker.errors.sum(), server);
 	}
 
 	private RunResult result(double connectSeconds, long publishStart, long lastArrival, long expected,

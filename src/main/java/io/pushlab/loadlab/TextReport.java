@@ -35,8 +35,8 @@ final class TextReport {
 		rows.add(row("deliveries/s", runs, (r) -> num(r.deliveriesPerSecond())));
 		rows.add(row("HTTP requests", runs, (r) -> Long.toString(r.httpRequests())));
 		rows.add(row("bytes/delivery", runs, (r) -> num(r.bytesPerDelivery())));
-		rows.add(row("server CPU", runs, (r) -> fmt("%.2f s", r.server().cpuSeconds())));
-		rows.add(row("server CPU publishing", runs, (r) -> fmt("%.2f s", r.server().publishCpuSeconds())));
+		rows.add(row("server CPU", runs, (r) -> seconds(r.server().cpuSeconds())));
+		rows.add(row("server CPU publishing", runs, (r) -> seconds(r.server().publishCpuSeconds())));
 		rows.add(row("server heap peak", runs, (r) -> mb(r.server().heapPeakBytes())));
 		rows.add(row("server RSS peak", runs, (r) -> mb(r.server().rssPeakBytes())));
 		rows.add(row("RSS per connection", runs, (r) -> kb(r.server().rssPerConnection(r.connected()))));
@@ -77,6 +77,9 @@ final class TextReport {
 			}
 		}
 		out.append(errorCauses(runs));
+		if (runs.stream().anyMatch((run) -> Double.isNaN(run.server().cpuSeconds()))) {
+			out.append('\n').append(NO_SERVER_METRICS).append('\n');
+		}
 		List<String> bound = runs.stream().filter(RunResult::generatorBound).map(RunResult::technique).toList();
 		if (!bound.isEmpty()) {
 			out.append("\n")
@@ -138,6 +141,15 @@ final class TextReport {
 
 	static String fmt(String format, Object... args) {
 		return String.format(Locale.ROOT, format, args);
+	}
+
+	/** Under the table when the server's CPU could not be read. */
+	static final String NO_SERVER_METRICS = "server figures n/a: the target's /actuator/metrics cannot be read"
+			+ " (PushLab exposes it only when asked: --management.endpoints.web.exposure.include=health,info,metrics;"
+			+ " see the README's Load lab)";
+
+	static String seconds(double seconds) {
+		return Double.isNaN(seconds) ? "n/a" : fmt("%.2f s", seconds);
 	}
 
 	static String ms(double millis) {
