@@ -108,8 +108,9 @@ final class HtmlReport {
 			for (int c = 0; c < cells.length; c++) {
 				String cell = cells[c].trim();
 				String tag = (i == 1 || c == 0) ? "th" : "td";
-				String cls = (cell.equals("LOSSY") || cell.endsWith(RunResult.GENERATOR_BOUND_MARK)) ? " class=\"bad\""
-						: cell.equals("clean") ? " class=\"good\"" : "";
+				String cls = (cell.equals("LOSSY") || cell.startsWith("INCOMPLETE")
+						|| cell.endsWith(RunResult.GENERATOR_BOUND_MARK)) ? " class=\"bad\""
+								: cell.equals("clean") ? " class=\"good\"" : "";
 				t.append('<')
 					.append(tag)
 					.append(cls)

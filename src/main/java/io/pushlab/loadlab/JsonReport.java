@@ -47,6 +47,7 @@ final class JsonReport {
 			Map<String, Object> run = new LinkedHashMap<>();
 			run.put("technique", r.technique());
 			run.put("clean", r.clean());
+			run.put("verdict", r.verdict());
 			run.put("clients", r.clients());
 			run.put("connected", r.connected());
 			run.put("connectSeconds", n(r.connectSeconds()));

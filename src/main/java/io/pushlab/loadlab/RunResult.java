@@ -70,6 +70,26 @@ public record RunResult(String technique, int clients, int connected, double con
 	}
 
 	/**
+	 * The run's verdict in a word or two: {@code clean}; {@code LOSSY} when a message was
+	 * lost, doubled or reordered; otherwise {@code INCOMPLETE} and why (receivers that
+	 * never connected, publishes that failed): nothing was lost, but the run did not
+	 * measure what it was asked to.
+	 * @return the verdict
+	 */
+	public String verdict() {
+		if (clean()) {
+			return "clean";
+		}
+		if (this.lost > 0 || this.duplicates > 0 || this.outOfOrder > 0 || this.delivered < this.expected) {
+			return "LOSSY";
+		}
+		if (this.connected < this.clients) {
+			return "INCOMPLETE: " + (this.clients - this.connected) + " not connected";
+		}
+		return "INCOMPLETE: " + this.publishFailures + " publishes failed";
+	}
+
+	/**
 	 * One reason requests failed, and how often.
 	 *
 	 * @param cause e.g. {@code HTTP 429 "detail"} or {@code ConnectException: Connection

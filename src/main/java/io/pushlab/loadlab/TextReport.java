@@ -45,7 +45,7 @@ final class TextReport {
 		rows.add(row("generator CPU / run time", runs,
 				(r) -> fmt("%.1f s / %.1f s", r.generatorCpuSeconds(), r.runSeconds())));
 		rows.add(row("generator busy (measured)", runs, TextReport::busy));
-		rows.add(row("verdict", runs, (r) -> r.clean() ? "clean" : "LOSSY"));
+		rows.add(row("verdict", runs, RunResult::verdict));
 		int columns = rows.get(0).length;
 		int[] widths = new int[columns];
 		for (String[] row : rows) {

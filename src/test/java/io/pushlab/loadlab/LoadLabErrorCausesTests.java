@@ -50,12 +50,12 @@ class LoadLabErrorCausesTests {
 		assertThat(status & ~LoadLab.GENERATOR_BOUND).as(table).isEqualTo(LoadLab.LOSSY);
 		// three receivers refused, each giving up after its consecutive failures
 		long errors = 3L * LongPollingLoadClient.MAX_FAILURES;
-		assertThat(table).contains("2/5")
+		assertThat(table).contains("2/5", "INCOMPLETE: 3 not connected")
 			.contains("errors (longpolling): " + errors + " × HTTP 429 \"" + DETAIL)
 			.doesNotContain("(other causes)");
 		String json = read(".json");
-		assertThat(json).contains("\"errors\" : " + errors, "\"errorCauses\" : [ {",
-				"\"cause\" : \"HTTP 429 \\\"" + DETAIL, "\"count\" : " + errors);
+		assertThat(json).contains("\"verdict\" : \"INCOMPLETE: 3 not connected\"", "\"errors\" : " + errors,
+				"\"errorCauses\" : [ {", "\"cause\" : \"HTTP 429 \\\"" + DETAIL, "\"count\" : " + errors);
 		String html = read(".html");
 		assertThat(html).contains("<h2>Errors</h2>", "<b>longpolling</b>: " + errors + " × HTTP 429 &quot;" + DETAIL);
 	}
