@@ -46,6 +46,10 @@ public final class LoadLab {
 	 * error, 3 failure (the target answers nothing, a report cannot be written)
 	 */
 	public static int execute(String[] args, PrintStream out, PrintStream err) {
+		if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+			out.print(LoadLabOptions.USAGE);
+			return 0;
+		}
 		LoadLabOptions options;
 		try {
 			options = LoadLabOptions.parse(args);

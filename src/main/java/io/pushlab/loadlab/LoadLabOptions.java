@@ -66,12 +66,33 @@ public record LoadLabOptions(URI target, List<Technique> techniques, int clients
 			""";
 
 	public LoadLabOptions {
-		if (clients < 1 || messages < 1 || rate <= 0 || payload < 1 || connectConcurrency < 1 || ioThreads < 0
-				|| warmup < 0 || serverPid < 0) {
-			throw new IllegalArgumentException("clients, messages, rate, payload and connect-concurrency must be "
-					+ "positive, warmup, io-threads and server-pid 0 or more\n" + USAGE);
+		List<String> wrong = new ArrayList<>();
+		require(wrong, clients >= 1, "--clients", "1 or more", clients);
+		require(wrong, messages >= 1, "--messages", "1 or more", messages);
+		require(wrong, rate > 0, "--rate", "positive", rate);
+		require(wrong, payload >= 1, "--payload", "1 or more", payload);
+		require(wrong, connectConcurrency >= 1, "--connect-concurrency", "1 or more", connectConcurrency);
+		require(wrong, warmup >= 0, "--warmup", "0 or more", warmup);
+		require(wrong, ioThreads >= 0, "--io-threads", "0 or more", ioThreads);
+		require(wrong, serverPid >= 0, "--server-pid", "0 or more", serverPid);
+		require(wrong, pollInterval != null && pollInterval.toMillis() >= 1, "--poll-interval", "1 or more",
+				(pollInterval != null) ? pollInterval.toMillis() : null);
+		require(wrong, longPollTimeout != null && !longPollTimeout.isNegative(), "--long-poll-timeout", "0 or more",
+				(longPollTimeout != null) ? longPollTimeout.toMillis() : null);
+		require(wrong, drain != null && !drain.isNegative(), "--drain", "0 or more",
+				(drain != null) ? drain.toMillis() : null);
+		require(wrong, connectTimeout != null && connectTimeout.toMillis() >= 1, "--connect-timeout", "1 or more",
+				(connectTimeout != null) ? connectTimeout.toMillis() : null);
+		if (!wrong.isEmpty()) {
+			throw new IllegalArgumentException(String.join("\n", wrong) + "\n" + USAGE);
 		}
 		techniques = List.copyOf(techniques);
+	}
+
+	private static void require(List<String> wrong, boolean valid, String option, String rule, Object was) {
+		if (!valid) {
+			wrong.add(option + ": must be " + rule + " (was " + was + ")");
+		}
 	}
 
 	/**

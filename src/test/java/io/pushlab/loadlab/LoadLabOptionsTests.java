@@ -52,6 +52,17 @@ class LoadLabOptionsTests {
 	}
 
 	@Test
+	void helpPrintsTheUsageOnStandardOutputAndExitsZero() {
+		java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+		java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+		int status = LoadLab.execute(new String[] { "--help" }, new java.io.PrintStream(out, true),
+				new java.io.PrintStream(err, true));
+		assertThat(status).isZero();
+		assertThat(out.toString()).startsWith("usage: java -jar pushlab.jar loadlab").contains("--server-pid PID");
+		assertThat(err.toString()).isEmpty();
+	}
+
+	@Test
 	void allMeansEveryTechniqueInOrder() {
 		assertThat(LoadLabOptions.parse("--technique", "all").techniques()).containsExactly(Technique.POLLING,
 				Technique.LONGPOLLING, Technique.SSE, Technique.WEBSOCKET);
@@ -65,7 +76,11 @@ class LoadLabOptionsTests {
 			.withMessageContaining("unknown technique carrier-pigeon")
 			.withMessageContaining("usage:");
 		assertThatIllegalArgumentException().isThrownBy(() -> LoadLabOptions.parse("--clients", "0"))
-			.withMessageContaining("positive");
+			.withMessageStartingWith("--clients: must be 1 or more (was 0)\n");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> LoadLabOptions.parse("--rate", "0", "--payload", "-1", "--drain", "-5"))
+			.withMessageStartingWith(
+					"--rate: must be positive (was 0.0)\n--payload: must be 1 or more (was -1)\n--drain: must be 0 or more (was -5)\n");
 		assertThatIllegalArgumentException().isThrownBy(() -> LoadLabOptions.parse("--rate", "fast"))
 			.withMessageContaining("--rate: not a number");
 		assertThatIllegalArgumentException().isThrownBy(() -> LoadLabOptions.parse("--clients"))
