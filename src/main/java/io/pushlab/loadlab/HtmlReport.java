@@ -211,6 +211,14 @@ final class HtmlReport {
 		return svg.append("</svg>\n").toString();
 	}
 
+	/**
+	 * A bar's value: two significant digits below 0.1 (0.0004 HTTP requests per delivery
+	 * is not 0.0).
+	 */
+	static String barLabel(double value) {
+		return (value != 0 && Math.abs(value) < 0.1) ? TextReport.fmt("%.2g", value) : TextReport.num(value);
+	}
+
 	private static String axisLabel(double millis) {
 		if (millis >= 1000) {
 			return TextReport.fmt("%.0f s", millis / 1000);
@@ -250,7 +258,7 @@ final class HtmlReport {
 			double w = (known && max > 0) ? plotW * v / max : 0;
 			svg.append(TextReport.fmt("<rect x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"18\" fill=\"%s\"/>", left,
 					y + 2, Math.max(w, 1), COLORS[r % COLORS.length]));
-			svg.append(text(left + w + 6, y + 15, known ? TextReport.num(v) : "n/a", "start"));
+			svg.append(text(left + w + 6, y + 15, known ? barLabel(v) : "n/a", "start"));
 		}
 		return svg.append("</svg>\n").toString();
 	}
