@@ -2,7 +2,6 @@ package io.pushlab.warmup;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pushlab.support.Api;
-import io.pushlab.technique.Technique;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -36,13 +35,7 @@ class StartupWarmupShortTextTests {
 
 	@Test
 	void theWarmUpFitsItsMessagesToTheTextLimit() {
-		assertThat(this.warmup.isDone()).isTrue();
-		for (Technique technique : StartupWarmup.TECHNIQUES) {
-			assertThat(
-					this.registry.get("pushlab.delivered").tag("technique", technique.key()).functionCounter().count())
-				.as(technique.key())
-				.isGreaterThan(0);
-		}
+		StartupWarmupTests.assertWarmedUp(this.warmup, this.registry);
 		JsonNode stats = new Api(this.port).getJson("/api/stats");
 		assertThat(stats.get("rejected").size()).as(stats.toString()).isZero();
 	}
