@@ -83,6 +83,12 @@ export class MessageList {
     this.append(el('li', 'system', text));
   }
 
+  /** The server numbers the room from 1 again (it lost the room's log): says so, and shows its ids as new. */
+  restarted(text) {
+    this.seen.clear();
+    this.system(text);
+  }
+
   append(item) {
     const atBottom = this.list.scrollTop + this.list.clientHeight >= this.list.scrollHeight - 30;
     this.list.append(item);

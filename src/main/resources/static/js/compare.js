@@ -157,6 +157,13 @@ class Panel {
     this.list.append(el('li', 'system gap', `gap: #${from}–#${to} no longer retained (${to - from + 1} missing)`));
   }
 
+  /** The server lost the room's log and numbers it from 1 again: its ids are new messages. */
+  restart(cursor, last) {
+    this.seen.clear();
+    this.list.append(el('li', 'system gap', `server restarted: the room's ids end at #${last} (this panel had #${cursor}); `
+      + 'reading it again from #1'));
+  }
+
   render() {
     const sorted = this.latencies.map((entry) => entry.latency).sort((a, b) => a - b);
     const received = new Set(this.latencies.map((entry) => entry.nonce));
@@ -389,6 +396,7 @@ function bind(panel, client) {
     }
   });
   client.on('gap', ({ from, to }) => panel.gap(from, to));
+  client.on('restart', ({ cursor, last }) => panel.restart(cursor, last));
   let lastClose = null;
   client.on('close', ({ code }) => {
     lastClose = code;

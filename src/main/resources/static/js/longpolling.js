@@ -41,6 +41,10 @@ async function run() {
   }
   client = new LongPollingClient({ room, cursor, client: clientId, timeout });
   showPolledMessages(client, { counters, list, cursorNode });
+  client.on('restart', ({ cursor, last }) => {
+    list.restarted(`The server restarted and lost this room's messages (ids now end at #${last}, this page had #${cursor}): `
+      + 'reading the room again from its first message.');
+  });
   client.on('gap', ({ from, to, missing }) => {
     list.system(`While this page was away the room stopped holding ${missing} `
       + `message${missing === 1 ? '' : 's'} (gap: #${from}–#${to}).`);

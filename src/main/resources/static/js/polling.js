@@ -67,6 +67,10 @@ async function start(failures = 0) {
   }
   client = new PollingClient({ room, cursor, interval });
   showPolledMessages(client, { counters, list, cursorNode });
+  client.on('restart', ({ cursor, last }) => {
+    list.restarted(`The server restarted and lost this room's messages (ids now end at #${last}, this page had #${cursor}): `
+      + 'reading the room again from its first message.');
+  });
   client.on('gap', ({ from, to, missing }) => {
     list.system(`${missing} message${missing === 1 ? ' is' : 's are'} no longer retained by the server `
       + `(gap: #${from}–#${to}).`);

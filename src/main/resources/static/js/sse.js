@@ -63,6 +63,10 @@ function bind(newClient) {
     }
     cursorNode.textContent = String(newClient.cursor);
   });
+  newClient.on('restart', ({ cursor, last }) => {
+    list.restarted(`The server restarted and lost this room's messages (ids now end at #${last}, this page had #${cursor}): `
+      + 'reading the room again from its first message.');
+  });
   newClient.on('gap', ({ from, to, missing }) => {
     list.system(`${missing} message${missing === 1 ? ' is' : 's are'} no longer retained by the server `
       + `(gap: #${from}–#${to}).`);

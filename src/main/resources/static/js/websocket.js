@@ -253,6 +253,13 @@ function connect() {
         + `(gap: #${from}–#${to}).`);
     }
   }));
+  client.on('restart', current(({ room, cursor, last }) => {
+    const entry = state.conversations.get(roomKey(room));
+    if (entry) {
+      entry.list.restarted(`The server restarted and lost this room's messages (ids now end at #${last}, this page had #${cursor}): `
+      + 'reading the room again from its first message.');
+    }
+  }));
   client.on('presence', current(presence));
   client.on('private', current(privateMessage));
   client.on('error', current(serverError));
@@ -323,13 +330,16 @@ function closed(event) {
   updateForms();
 }
 
-function history({ room, added }) {
+function history({ room, added, restarted }) {
   const entry = state.conversations.get(roomKey(room));
   if (!entry) {
     return;
   }
   if (entry.rejoining) {
     entry.rejoining = false;
+    if (restarted) {
+      return; // the restart line said what happened
+    }
     entry.list.system(added > 0 ? `Reconnected: ${added} missed message${added === 1 ? '' : 's'} recovered from history.`
       : 'Reconnected: nothing was missed.');
   }

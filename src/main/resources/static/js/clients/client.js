@@ -13,6 +13,9 @@
 //   up       ({ downFor })    it is back and has caught up from its cursor
 //   gap      ({ from, to, missing }) ids from..to are no longer retained: lost for good
 //   duplicate (message)       the server sent a message at or below the cursor again
+//   restart  ({ room, cursor, last }) the room's newest id is below the cursor: the server
+//                             lost the room's log and numbers it from 1 again; the client
+//                             reads it again from id 0 (see Sequencer.restartedBelow)
 //   cost     ({ requests, bytes }) a request made / bytes received (added to client.cost)
 import { fetchCounted } from '../common.js';
 
@@ -165,6 +168,62 @@ export class Sequencer {
       this.client.emit('message', message, via);
     }
     return handed;
+  }
+
+  /**
+   * Whether the room's newest id (`last`, from the server) is below what this client has
+   * received: the server lost the room's log (an in-memory server restarted, Redis was
+   * flushed) and numbers the room from 1 again, so every message it holds now is new to this
+   * client. Then a `restart` event says so and the cursor goes back to 0, so the next request
+   * reads the room again from its first message (or {@link Sequencer#verify} does). A restart that has already
+   * published past the old cursor cannot be told from the wire.
+   * @param {number} last the room's newest id, as the server reports it
+   * @returns {boolean} whether the room restarted
+   */
+  restartedBelow(last) {
+    if (this.received === null || !(last < this.received)) {
+      return false;
+    }
+    this.client.emit('restart', { room: this.room, cursor: this.cursor, last });
+    this.cursor = 0;
+    this.received = 0;
+    return true;
+  }
+
+  /**
+   * After a reconnect, checks the cursor against the room's newest id (read by `readLast`)
+   * while messages that come meanwhile wait; if the room restarted, reads it again from id 0
+   * (as a re-sync), then hands over what waited.
+   * @param {() => Promise<number>} readLast reads the room's newest id from the server
+   * @returns {Promise<boolean>} whether the room restarted
+   */
+  async verify(readLast) {
+    if (this.received === null || this.pending) {
+      return false;
+    }
+    this.pending = [];
+    let last = null;
+    try {
+      last = await readLast();
+    }
+    catch (e) {
+      // the room cannot be read now: carry on from the cursor
+    }
+    if (last !== null && this.restartedBelow(last)) {
+      // what came live meanwhile may also be in the re-read room: not a duplicate
+      for (const batch of this.pending) {
+        batch.overlap = true;
+      }
+      await this.resync(last + 1);
+      this.received = Math.max(this.received, this.cursor);
+      return true;
+    }
+    const waiting = this.pending;
+    this.pending = null;
+    for (const batch of waiting) {
+      this.accept(batch.messages, batch.via, batch);
+    }
+    return false;
   }
 
   /** Reports cursor+1..to as gone for good and moves the cursor past them. */

@@ -4,7 +4,7 @@
 // answered 503, an evicted queue, another instance) costs nothing: the server rebuilds it
 // from the room's history. A `gap` (the room no longer holds what the cursor asks for) is filled by the shared re-sync.
 import { fetchCounted, randomId } from '../common.js';
-import { TechniqueClient, backoff, problemDetail, retryAfter } from './client.js';
+import { TechniqueClient, backoff, lastId, problemDetail, retryAfter } from './client.js';
 
 /** Below a second a long poll is a busy loop of short polls: every request waits at least this. */
 export const MIN_TIMEOUT_MS = 1000;
@@ -55,6 +55,13 @@ export class LongPollingClient extends TechniqueClient {
   async loop(mine) {
     let failures = 0;
     while (mine === this.generation) {
+      if (failures > 0) {
+        // back after a failure: a parked request would not tell a server that restarted
+        await this.sequencer.verify(() => lastId(this.room));
+        if (mine !== this.generation) {
+          return;
+        }
+      }
       const controller = new AbortController();
       this.controller = controller;
       try {
@@ -82,7 +89,9 @@ export class LongPollingClient extends TechniqueClient {
         const data = JSON.parse(text);
         failures = 0;
         const via = this.downSince === null ? 'live' : 'catch-up';
-        this.sequencer.accept(data.messages, via);
+        if (!this.sequencer.restartedBelow(data.last)) {
+          this.sequencer.accept(data.messages, via);
+        }
         this.markUp();
       }
       catch (e) {

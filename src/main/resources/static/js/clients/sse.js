@@ -4,7 +4,7 @@
 // Only when the browser gives up (an answer that is not an event stream, e.g. 503) does the
 // shared backoff open a new EventSource from the cursor.
 import { appUrl, utf8Length } from '../common.js';
-import { TechniqueClient, backoff } from './client.js';
+import { TechniqueClient, backoff, lastId } from './client.js';
 
 export class SseClient extends TechniqueClient {
   /**
@@ -60,7 +60,16 @@ export class SseClient extends TechniqueClient {
       this.failures = 0;
       this.cost.open = 1;
       this.emit('state', { state: 'open' });
+      const reconnected = this.downSince !== null;
       this.markUp();
+      if (reconnected) {
+        // the browser resumes from its own Last-Event-ID, which a restarted server has not reached
+        this.sequencer.verify(() => lastId(this.room)).then((restarted) => {
+          if (restarted && this.source === source && this.running) {
+            this.open();
+          }
+        });
+      }
     });
     source.addEventListener('message', (event) => {
       if (this.source !== source) {

@@ -7,7 +7,7 @@
 // A handshake the server keeps refusing while it answers HTTP (likely 403, a foreign
 // Origin) is not retried forever: after MAX_REFUSED the client stops and says so.
 import { fetchCounted, utf8Length, webSocketUrl } from '../common.js';
-import { Emitter, Sequencer, backoff } from './client.js';
+import { Emitter, Sequencer, backoff, lastId } from './client.js';
 
 /** Failed handshakes in a row (never opened, server up) before the client stops retrying. */
 export const MAX_REFUSED = 5;
@@ -163,10 +163,23 @@ export class ChatClient extends Emitter {
         }
         const rejoin = sequencer.cursor !== null && this.downSince !== null;
         const added = sequencer.accept(frame.messages, 'catch-up', { overlap: true });
-        this.emit('history', { room: frame.room, added, rejoin });
-        this.awaiting.delete(frame.room);
-        if (this.awaiting.size === 0) {
-          this.markUp();
+        const socket = this.socket;
+        const joined = (restarted) => {
+          if (this.socket !== socket) {
+            return;
+          }
+          this.emit('history', { room: frame.room, added, rejoin, restarted });
+          this.awaiting.delete(frame.room);
+          if (this.awaiting.size === 0) {
+            this.markUp();
+          }
+        };
+        if (rejoin) {
+          // history is the room's newest messages: a restarted server's are all at or below the cursor
+          sequencer.verify(() => lastId(frame.room)).then(joined);
+        }
+        else {
+          joined(false);
         }
         return;
       }
