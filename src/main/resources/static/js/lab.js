@@ -120,6 +120,9 @@ function renderFrame(frame) {
   if (frame.textNote) {
     row(table, 'textNote', 'Breaks §8.1', frame.textNote, 'payload');
   }
+  if (frame.ruleNote) {
+    row(table, 'ruleNote', 'Breaks RFC 6455', frame.ruleNote, 'b0');
+  }
   node.append(table);
   return node;
 }

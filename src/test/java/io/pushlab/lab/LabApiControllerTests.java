@@ -17,6 +17,8 @@ import org.springframework.test.web.servlet.ResultActions;
 import org.springframework.test.web.servlet.request.MockMvcRequestBuilders;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
@@ -151,6 +153,34 @@ class LabApiControllerTests {
 			.andExpect(jsonPath("$.textNote").doesNotExist());
 		post("/api/lab/frames/decode", "{\"hex\": \"0102e4bd\"}").andExpect(status().isOk())
 			.andExpect(jsonPath("$.textNote").doesNotExist());
+	}
+
+	@Test
+	void decodeFlagsAFrameThatBreaksTheHeaderOrCloseRules() throws Exception {
+		// a ping of 126 bytes
+		post("/api/lab/frames/decode", "{\"hex\": \"897e007e" + "00".repeat(126) + "\"}").andExpect(status().isOk())
+			.andExpect(jsonPath("$.opcode").value(9))
+			.andExpect(jsonPath("$.ruleNote")
+				.value(startsWith("breaks RFC 6455: a control frame carries at most 125 bytes, this one 126 (§5.5)")));
+		// a close frame whose body is one byte
+		post("/api/lab/frames/decode", "{\"hex\": \"880103\"}").andExpect(status().isOk())
+			.andExpect(jsonPath("$.ruleNote").value(containsString("2-byte status code (§5.5.1)")));
+		// RSV bits and a reserved opcode
+		post("/api/lab/frames/decode", "{\"hex\": \"ff00\"}").andExpect(status().isOk())
+			.andExpect(jsonPath("$.ruleNote").value(containsString("RSV bits set with no extension negotiated (§5.2)")))
+			.andExpect(jsonPath("$.ruleNote").value(containsString("reserved opcode 0xF (§5.2)")))
+			.andExpect(jsonPath("$.ruleNote").value(endsWith("fails the connection with 1002")));
+		// a fragmented ping, and a close code no endpoint may send
+		post("/api/lab/frames/decode", "{\"hex\": \"0900\"}").andExpect(status().isOk())
+			.andExpect(jsonPath("$.ruleNote").value(containsString("must not be fragmented (§5.5)")));
+		post("/api/lab/frames/decode", "{\"hex\": \"880203ed\"}").andExpect(status().isOk())
+			.andExpect(jsonPath("$.closeCode").value(1005))
+			.andExpect(jsonPath("$.ruleNote").value(containsString("close code 1005 may not be sent")));
+		// a good close frame and a good text frame are not flagged
+		post("/api/lab/frames/decode", "{\"hex\": \"880203e8\"}").andExpect(status().isOk())
+			.andExpect(jsonPath("$.ruleNote").doesNotExist());
+		post("/api/lab/frames/decode", "{\"hex\": \"8102hi\"}".replace("hi", "6869")).andExpect(status().isOk())
+			.andExpect(jsonPath("$.ruleNote").doesNotExist());
 	}
 
 	@Test
