@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.pushlab.hub.BrokerUnavailableException;
 import io.pushlab.hub.MessageRules;
@@ -28,8 +29,9 @@ import org.springframework.data.redis.core.script.RedisScript;
  * Redis did not take (it was away) is followed by a write of the name's claim count from
  * this instance, retried with backoff until it lands; and when this instance comes back
  * after it had expired (its claims may have been dropped, or Redis lost them), every name
- * it holds is claimed again. A name that another session took meanwhile stays with it
- * (logged).
+ * it holds is claimed again. A name that another session took meanwhile stays with it:
+ * this instance forgets its claims of it and tells its {@link NameRegistry.Listener}s,
+ * which end the connections that used it here (logged).
  */
 public class RedisNameRegistry implements NameRegistry, ClusterInstance.Listener {
 
@@ -139,6 +141,8 @@ public class RedisNameRegistry implements NameRegistry, ClusterInstance.Listener
 
 	private final Object[] locks = new Object[64];
 
+	private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
 	RedisNameRegistry(StringRedisTemplate redis, RedisKeys keys, ClusterInstance instance, Duration grace) {
 		this.redis = redis;
 		this.keys = keys;
@@ -207,6 +211,11 @@ public class RedisNameRegistry implements NameRegistry, ClusterInstance.Listener
 		}
 	}
 
+	@Override
+	public void addListener(Listener listener) {
+		this.listeners.add(listener);
+	}
+
 	/**
 	 * @param name a name
 	 * @param owner its owner
@@ -227,14 +236,28 @@ public class RedisNameRegistry implements NameRegistry, ClusterInstance.Listener
 		}
 	}
 
-	/** Writes this instance's claim count for a name and owner once Redis takes it. */
+	/**
+	 * Writes this instance's claim count for a name and owner once Redis takes it. When
+	 * another session holds the name by then, this instance's claims of it are dropped
+	 * and the listeners told: the owner's connections here lost the name.
+	 */
 	private void writeLater(Held held) {
 		this.instance.retry(held, () -> {
 			synchronized (lock(held.name())) {
 				int count = this.claims.getOrDefault(held, 0);
-				if (run("set", held.name(), held.owner(), count) != 1) {
-					logger.warn("The name " + held.name()
-							+ " was taken by another session while this instance was cut off from Redis");
+				if (run("set", held.name(), held.owner(), count) == 1) {
+					return;
+				}
+				this.claims.remove(held);
+			}
+			logger.warn("The name " + held.name() + " was taken by another session while this instance was cut off"
+					+ " from Redis; its connections on this instance are closed");
+			for (Listener listener : this.listeners) {
+				try {
+					listener.lost(held.name(), held.owner());
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Ending the connections of a lost name failed", ex);
 				}
 			}
 		});

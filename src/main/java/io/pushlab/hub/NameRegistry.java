@@ -11,7 +11,9 @@ package io.pushlab.hub;
  * Ownership is held per UTS #39 skeleton ({@link MessageRules#skeleton}): while a name is
  * held or reserved, no other owner may claim a name that looks like it, and its owner
  * uses one spelling at a time. Thread-safe; a shared implementation gives the same answer
- * on every instance.
+ * on every instance, and tells its {@link Listener}s when this instance's claims were
+ * taken away from an owner (another session took the name while this instance was cut
+ * off), so that the owner's connections here end.
  */
 public interface NameRegistry {
 
@@ -32,6 +34,22 @@ public interface NameRegistry {
 		 * owner or by this owner under the other spelling.
 		 */
 		CONFUSABLE
+
+	}
+
+	/**
+	 * Hears that an owner lost a name it held here: the name is another session's now,
+	 * and the owner's claims on this instance no longer count.
+	 */
+	@FunctionalInterface
+	interface Listener {
+
+		/**
+		 * Called on the registry's own thread, at most once per loss; must not block.
+		 * @param name the user name the owner's connections on this instance use
+		 * @param owner the owner that lost it
+		 */
+		void lost(String name, String owner);
 
 	}
 
@@ -67,5 +85,14 @@ public interface NameRegistry {
 	 * somewhere); false when it is free or only reserved
 	 */
 	boolean isClaimed(String name);
+
+	/**
+	 * Registers a listener for names lost from now on. A registry whose every claim is
+	 * decided in one place (the embedded one) never takes a held name away, and ignores
+	 * listeners.
+	 * @param listener the listener
+	 */
+	default void addListener(Listener listener) {
+	}
 
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 
 import io.pushlab.config.PushLabProperties;
+import io.pushlab.hub.NameRegistry;
 import io.pushlab.hub.Presence;
 import io.pushlab.hub.PrivateChannel;
 import io.pushlab.hub.PrivateMessage;
@@ -30,7 +31,8 @@ import org.springframework.web.socket.TextMessage;
 /**
  * The chat connections of this instance, indexed by id, user and joined room. It hands
  * the hub's presence changes to the local members of the room and private messages to the
- * local connections of their sender and addressee, each frame encoded once; it pings
+ * local connections of their sender and addressee, each frame encoded once; it closes
+ * (4009) a user's connections whose name the registry says another session took; it pings
  * every connection each {@code ping-interval} (on the control executor), checks a few
  * times a second that no write has outlasted {@code send-time-limit} and no ping
  * {@code pong-timeout}, and closes them all (1001) at shutdown. Thread-safe; nothing here
@@ -87,8 +89,9 @@ public class ChatSessions implements SmartLifecycle, Droppable {
 
 	private ScheduledFuture<?> checks;
 
-	ChatSessions(Presence presence, PrivateChannel privateChannel, ServerFrames frames, TaskScheduler scheduler,
-			@Qualifier(WebSocketConfiguration.CONTROL_EXECUTOR) Executor control, PushLabProperties properties) {
+	ChatSessions(Presence presence, PrivateChannel privateChannel, NameRegistry names, ServerFrames frames,
+			TaskScheduler scheduler, @Qualifier(WebSocketConfiguration.CONTROL_EXECUTOR) Executor control,
+			PushLabProperties properties) {
 		this.frames = frames;
 		this.scheduler = scheduler;
 		this.control = control;
@@ -98,6 +101,7 @@ public class ChatSessions implements SmartLifecycle, Droppable {
 		this.pongTimeoutNanos = properties.websocket().pongTimeout().toNanos();
 		presence.addListener(this::presenceChanged);
 		privateChannel.addListener(this::deliverPrivate);
+		names.addListener(this::nameLost);
 	}
 
 	void add(ChatConnection connection) {
@@ -300,6 +304,21 @@ public class ChatSessions implements SmartLifecycle, Droppable {
 		TextMessage frame = this.frames.privateMessage(message);
 		for (ChatConnection target : targets) {
 			target.send(frame, 1);
+		}
+	}
+
+	/**
+	 * Closes (4009) this instance's connections of a user whose owner lost the name to
+	 * another session. They leave the user's index first, so no private message for the
+	 * name reaches them from now on, even before the close completes; and nothing they
+	 * send is heard any more ({@link ChatWebSocketHandler}).
+	 */
+	private void nameLost(String user, String owner) {
+		for (ChatConnection connection : List.copyOf(connectionsOf(user))) {
+			if (connection.owner().equals(owner)) {
+				unindex(this.byUser, user, connection);
+				connection.closeQuietly(ChatWebSocketHandler.NAME_TAKEN);
+			}
 		}
 	}
 

@@ -33,11 +33,13 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
  * published through the {@link Broker} like a POST, and {@code private} through the
  * {@link PrivateChannel}. A name is held by its owner while any of the owner's
  * connections is open, and reserved for it for {@code name-grace} after the last one
- * closed (another owner is closed with 4009, as is a look-alike name); every refused
- * frame is an {@code error} frame with the client's nonce and leaves the connection open.
- * Frames are handled one at a time per connection, the rate limit checked before a frame
- * is parsed; each connection writes through its own {@link Outbound} path, so nothing
- * here waits for another client. A pong proves the peer alive ({@code pong-timeout}).
+ * closed (another owner is closed with 4009, as is a look-alike name, and so is a
+ * connection whose name another session took while this instance was cut off); every
+ * refused frame is an {@code error} frame with the client's nonce and leaves the
+ * connection open. Frames are handled one at a time per connection, the rate limit
+ * checked before a frame is parsed; each connection writes through its own
+ * {@link Outbound} path, so nothing here waits for another client. A pong proves the peer
+ * alive ({@code pong-timeout}).
  */
 @Component
 public class ChatWebSocketHandler extends TextWebSocketHandler {
@@ -49,6 +51,12 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 
 	/** A name that looks like this one (same UTS #39 skeleton) is in use or reserved. */
 	static final CloseStatus NAME_CONFUSABLE = new CloseStatus(4009, "name looks like one in use");
+
+	/**
+	 * Another session took the name while this instance was cut off from the cluster (its
+	 * claim had lapsed): this connection no longer holds it.
+	 */
+	static final CloseStatus NAME_TAKEN = new CloseStatus(4009, "name taken by another session");
 
 	static final CloseStatus TOO_BIG = new CloseStatus(1009, "message too big");
 
@@ -161,7 +169,9 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 	@Override
 	protected void handleTextMessage(WebSocketSession session, TextMessage message) {
 		ChatConnection connection = this.sessions.get(session.getId());
-		if (connection == null) {
+		if (connection == null || connection.outbound().closeReason() != null) {
+			// a connection being closed (its name taken, too big, too slow) is heard no
+			// more
 			return;
 		}
 		String payload = connection.textParts().add(message.getPayload(), message.isLast());

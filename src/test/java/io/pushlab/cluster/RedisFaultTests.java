@@ -38,7 +38,8 @@ import static org.awaitility.Awaitility.await;
  * restarting anything. An instance that restarts rejoins by itself. A presence join that
  * failed during an outage lands when Redis is back; after an outage longer than
  * {@code instance-ttl}, or a Redis that lost its data, every instance restores its
- * presence and names; a Redis that stops answering delays no SSE heartbeat; and a full
+ * presence and names, and a name another session took meanwhile is taken from its
+ * connections there; a Redis that stops answering delays no SSE heartbeat; and a full
  * fan-out queue loses no message, room or private. Each test runs its own
  * {@code redis-server}.
  */
@@ -237,6 +238,61 @@ class RedisFaultTests {
 		}
 	}
 
+	@Test
+	void aNameTakenWhileItsInstanceWasCutOffEndsItsConnectionsThereAndItsPrivateMessagesGoToTheNewHolderOnly()
+			throws Exception {
+		startCluster("--pushlab.redis.instance-ttl=1500ms");
+		ClusterInstance instanceA = this.a.bean(ClusterInstance.class);
+		CountDownLatch stalled = new CountDownLatch(1);
+		CountDownLatch resume = new CountDownLatch(1);
+		try (Chat erin = Chat.connect(this.a, "erin"); Chat daveOnA = Chat.connect(this.a, "dave")) {
+			await().atMost(WAIT).until(() -> this.b.bean(NameRegistry.class).isClaimed("dave"));
+			// A stalls (a long GC pause, a frozen VM): its heartbeat thread is held, so
+			// nothing renews A in Redis
+			instanceA.retry(new Object(), () -> {
+				stalled.countDown();
+				try {
+					resume.await(60, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			});
+			assertThat(stalled.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+			// and A expires: at once here, as B's heartbeat removes A once its ttl is
+			// over
+			assertThat(this.redis.command("ZREM", this.prefix + "instances", instanceA.id())).isEqualTo(":1");
+			try (Chat daveOnB = Chat.connect(this.b, "dave")) {
+				// a session without dave's cookie takes the lapsed name on B: accepted
+				daveOnB.join("fault-taken");
+				await().atMost(WAIT).until(() -> !daveOnB.frames("history").isEmpty());
+				assertThat(daveOnB.isClosed()).isFalse();
+
+				// A comes back, finds the name taken, and ends its own dave connection
+				resume.countDown();
+				await().atMost(WAIT).until(daveOnA::isClosed);
+				assertThat(daveOnA.closeCode()).isEqualTo(4009);
+				assertThat(daveOnA.closeReason()).isEqualTo("name taken by another session");
+
+				// a private message to dave, sent on A, reaches only the name's holder on
+				// B
+				erin.send("{\"type\":\"private\",\"to\":\"dave\",\"text\":\"secret\",\"nonce\":\"p1\"}");
+				await().atMost(WAIT).until(() -> daveOnB.hasReply("private", "p1"));
+				assertThat(erin.awaitReply("private", "p1", WAIT)).isNotNull();
+				assertThat(erin.frames("error")).isEmpty();
+				assertThat(daveOnA.frames("private")).isEmpty();
+				assertThat(daveOnB.isClosed()).isFalse();
+				assertThat(erin.isClosed()).isFalse();
+				// the name stays B's: A holds no claim of it any more
+				assertThat(this.a.bean(NameRegistry.class).claim("dave", "another-session"))
+					.isEqualTo(NameRegistry.Claim.IN_USE);
+			}
+		}
+		finally {
+			resume.countDown();
+		}
+	}
+
 	private void awaitRestored(String room, Chat alice, Chat bob) {
 		for (Instance instance : List.of(this.a, this.b)) {
 			await().atMost(WAIT)
@@ -411,6 +467,8 @@ class RedisFaultTests {
 
 		private final CompletableFuture<Integer> closed = new CompletableFuture<>();
 
+		private volatile String closeReason;
+
 		private volatile WebSocket socket;
 
 		static Chat connect(Instance instance, String user) {
@@ -442,6 +500,7 @@ class RedisFaultTests {
 
 		@Override
 		public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+			this.closeReason = reason;
 			this.closed.complete(statusCode);
 			return null;
 		}
@@ -522,6 +581,17 @@ class RedisFaultTests {
 
 		boolean isClosed() {
 			return this.closed.isDone();
+		}
+
+		/**
+		 * @return the close code (-1 for an error), or null while open
+		 */
+		Integer closeCode() {
+			return this.closed.getNow(null);
+		}
+
+		String closeReason() {
+			return this.closeReason;
 		}
 
 		@Override
