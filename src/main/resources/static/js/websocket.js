@@ -3,7 +3,7 @@
 // rejoins its rooms and fills the gap from the history frame, each message once (by id).
 // This module draws conversations, presence and errors. User text is only ever put in the
 // page with textContent (el()).
-import { Counters, MessageList, ROOM_PATTERN, el, formatTime, initialRoom, randomId, setStatus } from './common.js';
+import { Counters, MessageList, ROOM_PATTERN, appUrl, el, formatTime, initialRoom, randomId, setStatus } from './common.js';
 import { ChatClient } from './clients/websocket.js';
 import { stallWatch } from './stall.js';
 
@@ -22,6 +22,12 @@ const NAME_REFUSED = {
  * under the name before this user took it) is shown like anyone else's.
  */
 const sentNonces = new Set(JSON.parse(sessionStorage.getItem('pushlab.sent') || '[]'));
+/**
+ * Texts sent but not yet echoed by the server, by nonce -> { key, text }: the field is
+ * cleared at once, and a text the server refuses (its `error` frame carries the nonce) is
+ * put back, so nothing typed is lost.
+ */
+const unconfirmed = new Map();
 
 const page = document.getElementById('page');
 const counters = new Counters(page);
@@ -31,6 +37,7 @@ const disconnectButton = page.querySelector('[data-action="disconnect"]');
 const chatForm = page.querySelector('[data-role="chat-form"]');
 const chatError = page.querySelector('[data-role="chat-error"]');
 const joinForm = page.querySelector('[data-role="join-form"]');
+const joinError = page.querySelector('[data-role="join-error"]');
 const privateForm = page.querySelector('[data-role="private-form"]');
 const tabs = page.querySelector('[data-role="tabs"]');
 const conversationsNode = page.querySelector('[data-role="conversations"]');
@@ -47,8 +54,11 @@ const state = {
   user: null,
   client: null, // the ChatClient of the current name
   wanted: false, // the user wants to be connected: the client reconnects after a drop
+  checking: false, // the name is being checked with the server before connecting
   current: null, // key of the shown conversation
-  conversations: new Map(), // key -> { key, kind, name, list, node, tab, unread, users, rejoining }
+  // key -> { key, kind, name, list, node, tab, unread, users, rejoining, joined, refused }; a room is
+  // joined once its history came, refused when the server refused to join it again after a reconnect
+  conversations: new Map(),
 };
 
 // --- conversations (a room, or a private conversation with one person) ---
@@ -82,7 +92,8 @@ function conversation(key, kind, name) {
   tab.dataset.tab = key;
   tab.addEventListener('click', () => show(key));
   tabs.append(tab);
-  entry = { key, kind, name, list: new MessageList(node), node, tab, unread: 0, users: [], rejoining: false };
+  entry = { key, kind, name, list: new MessageList(node), node, tab, unread: 0, users: [], rejoining: false,
+    joined: false, refused: false };
   state.conversations.set(key, entry);
   noConversation.hidden = true;
   renderRooms();
@@ -154,7 +165,7 @@ function rooms() {
 function renderRooms() {
   roomList.replaceChildren(...rooms().map((entry) => {
     const item = el('li', state.current === entry.key ? 'active' : '');
-    const open = el('button', 'room-name', `#${entry.name}`);
+    const open = el('button', 'room-name', entry.refused ? `#${entry.name} (not joined)` : `#${entry.name}`);
     open.type = 'button';
     open.addEventListener('click', () => show(entry.key));
     const leave = el('button', 'secondary', 'Leave');
@@ -186,7 +197,13 @@ function renderPresence() {
     item.append(button);
     return item;
   }));
-  if (users.length === 0) {
+  if (room && !isOpen()) {
+    presenceList.replaceChildren(el('li', 'empty', 'Unknown while disconnected.'));
+  }
+  else if (room && room.refused) {
+    presenceList.replaceChildren(el('li', 'empty', 'Unknown: you are not in this room.'));
+  }
+  else if (users.length === 0) {
     presenceList.replaceChildren(el('li', 'empty', room ? 'Nobody (yet).' : 'Pick a room to see who is here.'));
   }
   else if (room && room.count > users.length) {
@@ -203,12 +220,13 @@ function isOpen() {
 function updateForms() {
   const open = isOpen();
   const entry = state.conversations.get(state.current);
-  chatForm.elements.text.disabled = !open || !entry;
-  chatForm.querySelector('button').disabled = !open || !entry;
+  const canChat = open && entry && !entry.refused;
+  chatForm.elements.text.disabled = !canChat;
+  chatForm.querySelector('button').disabled = !canChat;
   joinForm.querySelector('button').disabled = !open;
   privateForm.querySelector('button').disabled = !state.wanted;
-  connectForm.elements.user.disabled = state.wanted;
-  connectForm.querySelector('button[type="submit"]').disabled = state.wanted;
+  connectForm.elements.user.disabled = state.wanted || state.checking;
+  connectForm.querySelector('button[type="submit"]').disabled = state.wanted || state.checking;
   disconnectButton.disabled = !state.wanted;
   renderRooms();
 }
@@ -224,7 +242,7 @@ function connect() {
   }
   const client = new ChatClient({ user: state.user });
   state.client = client;
-  for (const entry of rooms()) {
+  for (const entry of rooms().filter((room) => !room.refused)) {
     // after Disconnect and Connect, carry each room's cursor over: only what was missed is new
     client.join(entry.name, previous ? previous.cursor(entry.name) : null);
   }
@@ -263,6 +281,7 @@ function connect() {
   client.on('presence', current(presence));
   client.on('private', current(privateMessage));
   client.on('error', current(serverError));
+  client.on('join-refused', current(joinRefused));
   client.start();
 }
 
@@ -279,7 +298,7 @@ function clientState({ state: what, attempt, wait, opened, reason }) {
     setStatus(page, `connected as ${state.user}`, 'ok');
     connectError.hidden = true;
     const joined = rooms();
-    for (const entry of joined) {
+    for (const entry of joined.filter((room) => !room.refused)) {
       entry.rejoining = true; // the client has sent their joins again
     }
     if (joined.length === 0) {
@@ -298,17 +317,21 @@ function clientState({ state: what, attempt, wait, opened, reason }) {
   }
   else if (what === 'refused') {
     // The browser hides the handshake's status, but the server answered plain HTTP meanwhile:
-    // the client stopped; say what the refusal likely was.
+    // the client stopped; say what the refusal was: the name (asked again, in case the check
+    // before connecting could not be made), else most likely the page's origin.
     state.wanted = false;
-    showConnectError('The server is up but refused the WebSocket handshake several times in a row (the browser '
-      + 'does not show why). Usually it is 403: this page was loaded from an origin the server does not allow '
-      + '(pushlab.websocket.allowed-origins, or a TLS proxy without forwarded headers). '
-      + 'Reload the page from the server\'s own address, or press Connect to try again.');
     setStatus(page, 'handshake refused', 'bad');
+    const user = state.user;
+    nameRefusal(user).then((refusal) => showConnectError(refusal ? nameRefusedText(user, refusal)
+      : 'The server is up but refused the WebSocket handshake several times in a row (the browser '
+      + 'does not show why), though it accepts the name. Usually it is 403: this page was loaded from an origin '
+      + 'the server does not allow (pushlab.websocket.allowed-origins, or a TLS proxy without forwarded headers). '
+      + 'Reload the page from the server\'s own address, or press Connect to try again.'));
   }
   else if (what === 'stopped') {
     setStatus(page, 'disconnected', '');
   }
+  renderPresence();
   updateForms();
 }
 
@@ -335,6 +358,12 @@ function history({ room, added, restarted }) {
   if (!entry) {
     return;
   }
+  entry.joined = true;
+  if (entry.refused) {
+    entry.refused = false;
+    renderRooms();
+    updateForms();
+  }
   if (entry.rejoining) {
     entry.rejoining = false;
     if (restarted) {
@@ -346,6 +375,7 @@ function history({ room, added, restarted }) {
 }
 
 function chat(message, via) {
+  unconfirmed.delete(message.nonce);
   const entry = state.conversations.get(roomKey(message.room));
   if (!entry) {
     return; // a message still on its way after a leave
@@ -408,6 +438,7 @@ function byName(a, b) {
 }
 
 function privateMessage(message) {
+  unconfirmed.delete(message.nonce);
   const mine = message.from === state.user;
   const peer = mine ? message.to : message.from;
   const entry = conversation(peerKey(peer), 'user', peer);
@@ -424,8 +455,50 @@ function privateMessage(message) {
 
 function serverError(frame) {
   showServerError(frame.code, frame.message);
-  chatError.textContent = `${frame.code}: ${frame.message}`;
+  let text = `${frame.code}: ${frame.message}`;
+  const sent = frame.nonce != null ? unconfirmed.get(frame.nonce) : undefined;
+  if (sent) {
+    // the refused text goes back in the field, unless the user typed something else meanwhile
+    unconfirmed.delete(frame.nonce);
+    const field = chatForm.elements.text;
+    if (state.current === sent.key && field.value === '') {
+      field.value = sent.text;
+      text += ' Your text is back in the field.';
+    }
+    else {
+      text += ` Not sent: “${sent.text}”`;
+    }
+  }
+  chatError.textContent = text;
   chatError.hidden = false;
+}
+
+/** The server refused a join (or a rejoin after a reconnect): the room is not joined. */
+function joinRefused({ room, code, message }) {
+  showServerError(code, message);
+  showJoinError(`#${room} was not joined: ${code}: ${message}`);
+  const entry = state.conversations.get(roomKey(room));
+  if (!entry) {
+    return;
+  }
+  if (entry.joined) {
+    // it was joined before the reconnect: keep what it shows, marked as not joined
+    entry.refused = true;
+    entry.rejoining = false;
+    entry.users = [];
+    entry.list.system(`Not joined again after the reconnect (${code}: ${message}). Join it again, or leave it.`);
+    renderRooms();
+    renderPresence();
+    updateForms();
+  }
+  else {
+    removeConversation(entry.key);
+  }
+}
+
+function showJoinError(text) {
+  joinError.textContent = text;
+  joinError.hidden = false;
 }
 
 function showServerError(code, message) {
@@ -443,6 +516,30 @@ function showConnectError(text) {
   connectError.hidden = false;
 }
 
+/**
+ * Asks the server whether the handshake accepts a name (GET /api/names/check, read-only):
+ * the browser never shows why a handshake was refused, so an invalid or look-alike name is
+ * caught before connecting, with the server's own reason.
+ * @returns {Promise<string|null>} why the name is refused, or null (also when the check fails)
+ */
+async function nameRefusal(user) {
+  try {
+    const response = await fetch(appUrl(`/api/names/check?user=${encodeURIComponent(user)}`), { cache: 'no-store' });
+    if (!response.ok) {
+      return null;
+    }
+    const verdict = await response.json();
+    return verdict.valid === false ? String(verdict.detail || 'the name is not allowed') : null;
+  }
+  catch (e) {
+    return null;
+  }
+}
+
+function nameRefusedText(user, refusal) {
+  return `The server refuses the name “${user}”: ${refusal.replace(/^user: /, '')}. Pick another name.`;
+}
+
 // --- user actions ---
 
 function joinRoom(room) {
@@ -454,7 +551,8 @@ function joinRoom(room) {
 }
 
 function leaveRoom(room) {
-  if (state.client) {
+  const entry = state.conversations.get(roomKey(room));
+  if (state.client && !(entry && entry.refused)) {
     state.client.leave(room);
   }
   removeConversation(roomKey(room));
@@ -465,14 +563,27 @@ function talkTo(peer) {
   show(conversation(peerKey(peer), 'user', peer).key);
 }
 
-connectForm.addEventListener('submit', (event) => {
+connectForm.addEventListener('submit', async (event) => {
   event.preventDefault();
+  if (state.checking) {
+    return;
+  }
   const user = connectForm.elements.user.value.trim();
   if (!USER_PATTERN.test(user)) {
     showConnectError('A name is 1 to 32 letters, digits, _ . or - (no spaces).');
     return;
   }
   connectError.hidden = true;
+  state.checking = true;
+  updateForms();
+  const refusal = await nameRefusal(user);
+  state.checking = false;
+  updateForms();
+  if (refusal) {
+    showConnectError(nameRefusedText(user, refusal));
+    connectForm.elements.user.focus();
+    return;
+  }
   if (state.user !== user) {
     for (const key of [...state.conversations.keys()]) {
       removeConversation(key);
@@ -497,9 +608,10 @@ joinForm.addEventListener('submit', (event) => {
   event.preventDefault();
   const room = joinForm.elements.room.value.trim();
   if (!ROOM_PATTERN.test(room)) {
-    showServerError('invalid_room', 'A room is lower-case letters, digits and -, 1 to 32 characters.');
+    showJoinError('room: a room is lower-case letters, digits and -, 1 to 32 characters.');
     return;
   }
+  joinError.hidden = true;
   joinRoom(room);
   joinForm.elements.room.value = '';
 });
@@ -520,7 +632,12 @@ chatForm.addEventListener('submit', (event) => {
   event.preventDefault();
   const entry = state.conversations.get(state.current);
   const text = chatForm.elements.text.value;
-  if (!entry || text.trim() === '') {
+  if (!entry) {
+    return;
+  }
+  if (text.trim() === '') {
+    chatError.textContent = 'text: only spaces; type something to send.';
+    chatError.hidden = false;
     return;
   }
   chatError.hidden = true;
@@ -532,6 +649,10 @@ chatForm.addEventListener('submit', (event) => {
   }
   if (send(frame)) {
     chatForm.elements.text.value = '';
+    unconfirmed.set(nonce, { key: entry.key, text });
+    if (unconfirmed.size > 100) {
+      unconfirmed.delete(unconfirmed.keys().next().value); // never answered (a drop)
+    }
   }
 });
 

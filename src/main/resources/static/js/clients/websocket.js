@@ -6,7 +6,9 @@
 // a hole beyond it (more missed than the history holds) is filled by the shared re-sync.
 // A handshake the server keeps refusing while it answers HTTP (likely 403, a foreign
 // Origin) is not retried forever: after MAX_REFUSED the client stops and says so.
-import { fetchCounted, utf8Length, webSocketUrl } from '../common.js';
+// Each join carries a nonce: a join the server refuses (its `error` frame echoes the nonce,
+// e.g. too_many_rooms) is rolled back, so it is not sent again after a reconnect.
+import { fetchCounted, randomId, utf8Length, webSocketUrl } from '../common.js';
 import { Emitter, Sequencer, backoff, lastId } from './client.js';
 
 /** Failed handshakes in a row (never opened, server up) before the client stops retrying. */
@@ -19,8 +21,9 @@ export const NAME_IN_USE = 4009;
  * Events, besides those of every client (message, gap, duplicate, cost, down, up; `message`
  * and `gap` carry the room): state ({ state: 'connecting' | 'open' | 'retrying' | 'stopped' |
  * 'refused' | 'name-in-use', attempt, wait }), close ({ code, reason, opened }), history
- * ({ room, added, rejoin }), presence (frame), private (frame), error (frame), frame-in
- * (bytes), frame-out (bytes).
+ * ({ room, added, rejoin }), presence (frame), private (frame), error (frame), join-refused
+ * ({ room, code, message }: the room was left out, it is not joined), frame-in (bytes),
+ * frame-out (bytes).
  */
 export class ChatClient extends Emitter {
   /** @param {{ user: string }} options the chat name */
@@ -35,6 +38,7 @@ export class ChatClient extends Emitter {
     this.timer = null;
     this.rooms = new Map(); // room -> Sequencer
     this.awaiting = new Set(); // rooms whose history has not come since the last (re)join
+    this.joins = new Map(); // nonce of a join sent on this connection -> its room, until its history
     this.cost = { requests: 0, bytes: 0, open: 0 };
     this.downSince = null;
     this.on('cost', ({ requests = 0, bytes = 0 }) => {
@@ -85,14 +89,33 @@ export class ChatClient extends Emitter {
     }
     if (this.isOpen) {
       this.awaiting.add(room);
-      this.send({ type: 'join', room });
+      this.sendJoin(room);
     }
   }
 
   leave(room) {
+    this.forget(room);
+    this.send({ type: 'leave', room });
+  }
+
+  sendJoin(room) {
+    const nonce = `join-${randomId()}`;
+    this.joins.set(nonce, room);
+    this.send({ type: 'join', room, nonce });
+  }
+
+  /** Drops a room: no cursor, not awaited, not joined again after a reconnect. */
+  forget(room) {
     this.rooms.delete(room);
     this.awaiting.delete(room);
-    this.send({ type: 'leave', room });
+    for (const [nonce, joined] of this.joins) {
+      if (joined === room) {
+        this.joins.delete(nonce);
+      }
+    }
+    if (this.isOpen && this.awaiting.size === 0) {
+      this.markUp();
+    }
   }
 
   /** Sends a frame; false when not connected. */
@@ -122,8 +145,9 @@ export class ChatClient extends Emitter {
       this.refused = 0;
       this.cost.open = 1;
       this.awaiting = new Set(this.rooms.keys());
+      this.joins.clear();
       for (const room of this.rooms.keys()) {
-        this.send({ type: 'join', room });
+        this.sendJoin(room);
       }
       this.emit('state', { state: 'open' });
       if (this.awaiting.size === 0) {
@@ -163,6 +187,11 @@ export class ChatClient extends Emitter {
         }
         const rejoin = sequencer.cursor !== null && this.downSince !== null;
         const added = sequencer.accept(frame.messages, 'catch-up', { overlap: true });
+        for (const [nonce, room] of this.joins) {
+          if (room === frame.room) {
+            this.joins.delete(nonce); // accepted
+          }
+        }
         const socket = this.socket;
         const joined = (restarted) => {
           if (this.socket !== socket) {
@@ -188,9 +217,17 @@ export class ChatClient extends Emitter {
           sequencer.accept([frame], 'live');
         }
         return;
+      case 'error':
+        if (this.joins.has(frame.nonce)) {
+          const room = this.joins.get(frame.nonce);
+          this.forget(room);
+          this.emit('join-refused', { room, code: frame.code, message: frame.message });
+          return;
+        }
+        this.emit('error', frame);
+        return;
       case 'presence':
       case 'private':
-      case 'error':
         this.emit(frame.type, frame);
         return;
       default:

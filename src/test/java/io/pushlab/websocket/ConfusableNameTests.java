@@ -1,9 +1,13 @@
 package io.pushlab.websocket;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
+import io.pushlab.support.Api;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -11,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Names that imitate others (UTS #39): a confusable mix of scripts fails the handshake,
- * and a look-alike of a name in use is closed with 4009.
+ * and a look-alike of a name in use is closed with 4009; {@code GET /api/names/check}
+ * gives the handshake's verdict on a name beforehand.
  */
 @ChatServerTest
 class ConfusableNameTests {
@@ -25,6 +30,28 @@ class ConfusableNameTests {
 		assertThat(ChatClient.refusedHandshake(this.port, "p\u0430ypal", Map.of())).isEqualTo(403);
 		assertThat(ChatClient.refusedHandshake(this.port, "g\u03bfogle", Map.of())).as("a Greek omicron")
 			.isEqualTo(403);
+	}
+
+	@Test
+	void theNameCheckGivesTheHandshakesVerdictAndWhy() {
+		Api api = new Api(this.port);
+		JsonNode confusable = check(api, "p\u0430ypal");
+		assertThat(confusable.path("valid").asBoolean()).isFalse();
+		assertThat(confusable.path("detail").asString()).startsWith("user: mixes scripts");
+		JsonNode spaced = check(api, "a b");
+		assertThat(spaced.path("valid").asBoolean()).isFalse();
+		assertThat(spaced.path("detail").asString()).isEqualTo("user: must be 1 to 32 letters, digits, _ . or -");
+		JsonNode missing = api.getJson("/api/names/check");
+		assertThat(missing.path("valid").asBoolean()).isFalse();
+		for (String name : List.of("Zo\u00eb", "\u674e\u96f7", "alice")) {
+			JsonNode fine = check(api, name);
+			assertThat(fine.path("valid").asBoolean()).as(name).isTrue();
+			assertThat(fine.path("detail").isNull()).as(name).isTrue();
+		}
+	}
+
+	private static JsonNode check(Api api, String name) {
+		return api.getJson("/api/names/check?user=" + URLEncoder.encode(name, StandardCharsets.UTF_8));
 	}
 
 	@Test
