@@ -15,6 +15,8 @@ const NAME_REFUSED = {
     + 'while in case it reconnects. Pick another name, or try again in a minute.',
   'name looks like one in use': (name) => `The name “${name}” looks like a name someone else is using. `
     + 'Pick another name.',
+  'name taken by another session': (name) => `While this server was cut off from the cluster, another browser `
+    + `took the name “${name}”. It is theirs now: pick another name.`,
 };
 /**
  * Nonces of the chat messages this tab sent (kept across reloads of the tab): only those are
