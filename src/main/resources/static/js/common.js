@@ -3,6 +3,12 @@
 
 export const ROOM_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
 
+/** What a room name may be, in words (docs/api.md). */
+export const ROOM_RULE = '1 to 32 lowercase letters, digits or "-", starting with a letter or digit';
+
+/** The most characters (code points: an emoji is one) a message text may have; the server decides. */
+export const TEXT_MAX_CHARS = 2000;
+
 /**
  * The application's root URL, found from this module's own address (static/js/common.js is
  * served two levels below it), so every request keeps working under
@@ -181,6 +187,81 @@ export async function publish(room, from, text, nonce) {
   return response.json();
 }
 
+/** The label text of a form field, e.g. "Interval (ms)". */
+function fieldName(input) {
+  const label = input.closest('label');
+  return label ? label.firstChild.textContent.trim() : input.name;
+}
+
+/**
+ * Shows an error next to a field (after its label), marks it aria-invalid and points its
+ * aria-describedby at the message; an empty message clears both.
+ */
+export function fieldError(input, message) {
+  const anchor = input.closest('label') || input;
+  let node = input.fieldError;
+  if (!node) {
+    node = el('span', 'field-error');
+    node.id = `${input.name}-error-${randomId().slice(0, 8)}`;
+    node.setAttribute('role', 'alert');
+    anchor.after(node);
+    input.fieldError = node;
+  }
+  node.textContent = message || '';
+  node.hidden = !message;
+  if (message) {
+    input.setAttribute('aria-invalid', 'true');
+    input.setAttribute('aria-describedby', node.id);
+  }
+  else {
+    input.removeAttribute('aria-invalid');
+    input.removeAttribute('aria-describedby');
+  }
+}
+
+/**
+ * A number field checked against its own min and max: a value outside them (or not a number,
+ * or empty unless `empty` says what empty means) is refused with a message next to the field,
+ * and the last good value stays in use. onChange(value) is called when a good value is set.
+ * Returns { value() } with the value in use; every delay a page passes to setTimeout goes
+ * through one, so none can exceed its field's max (setTimeout treats ≥ 2^31 ms as 0).
+ */
+export function numberField(input, { empty, onChange, inUse = (value) => `still using ${value}` } = {}) {
+  const min = Number(input.min);
+  const max = Number(input.max);
+  const allowEmpty = empty !== undefined;
+  const parse = () => {
+    const raw = input.value.trim();
+    if (raw === '' && !input.validity.badInput) {
+      return allowEmpty ? { ok: true, value: null } : { ok: false };
+    }
+    const value = Number(raw);
+    return { ok: raw !== '' && Number.isFinite(value) && value >= min && value <= max, value };
+  };
+  const initial = parse();
+  let good = initial.ok ? initial.value : Number(input.defaultValue || min);
+  const describe = (value) => (value === null ? empty : value);
+  input.addEventListener('input', () => {
+    if (parse().ok) {
+      fieldError(input, '');
+    }
+  });
+  input.addEventListener('change', () => {
+    const { ok, value } = parse();
+    if (!ok) {
+      fieldError(input, `${fieldName(input)}: must be a number from ${min} to ${max}`
+        + `${allowEmpty ? ', or empty for ' + empty : ''}; ${inUse(describe(good))}.`);
+      return;
+    }
+    fieldError(input, '');
+    good = value;
+    if (onChange) {
+      onChange(value);
+    }
+  });
+  return { value: () => good };
+}
+
 /**
  * Wires the shared send form. onRoomChange(room) is called when the room field changes;
  * the name is remembered in localStorage.
@@ -192,15 +273,52 @@ export function bindSendForm({ room, onRoomChange, onSent } = {}) {
   const fromInput = form.elements.from;
   roomInput.value = room;
   fromInput.value = localStorage.getItem('pushlab.name') || `guest-${Math.floor(Math.random() * 900 + 100)}`;
+  let shownRoom = room;
+  error.id = error.id || 'send-error';
+  /** Clears the form's error and the field it was about. */
+  const clearError = () => {
+    error.hidden = true;
+    for (const input of form.elements) {
+      if (input.getAttribute('aria-describedby') === error.id) {
+        input.removeAttribute('aria-invalid');
+        input.removeAttribute('aria-describedby');
+      }
+    }
+  };
+  /** Shows an error under the form; a detail starting with a field's name ("text: …") marks that field. */
+  const showError = (detail) => {
+    clearError();
+    error.textContent = detail;
+    error.hidden = false;
+    const field = form.elements[detail.split(':')[0]];
+    if (field instanceof HTMLInputElement) {
+      field.setAttribute('aria-invalid', 'true');
+      field.setAttribute('aria-describedby', error.id);
+    }
+  };
+  // the browser's own validation blocks a submit without a submit event: an old error would stay
+  form.addEventListener('input', clearError);
+  form.addEventListener('invalid', clearError, true);
   roomInput.addEventListener('change', () => {
-    if (ROOM_PATTERN.test(roomInput.value) && onRoomChange) {
+    if (!ROOM_PATTERN.test(roomInput.value)) {
+      fieldError(roomInput, `Room: must be ${ROOM_RULE}; still showing ${shownRoom}.`);
+      return;
+    }
+    fieldError(roomInput, '');
+    if (roomInput.value !== shownRoom && onRoomChange) {
+      shownRoom = roomInput.value;
       onRoomChange(roomInput.value);
     }
   });
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    error.hidden = true;
+    clearError();
     const text = form.elements.text.value;
+    const length = [...text].length;
+    if (length > TEXT_MAX_CHARS) {
+      showError(`text: must be 1 to ${TEXT_MAX_CHARS} characters (an emoji counts as one); this one has ${length}.`);
+      return;
+    }
     localStorage.setItem('pushlab.name', fromInput.value);
     try {
       const message = await publish(roomInput.value, fromInput.value, text, `page-${randomId()}`);
@@ -210,8 +328,7 @@ export function bindSendForm({ room, onRoomChange, onSent } = {}) {
       }
     }
     catch (e) {
-      error.textContent = e.message;
-      error.hidden = false;
+      showError(e.message);
     }
   });
   return { roomInput, fromInput };

@@ -4,7 +4,7 @@
 // modules the technique pages use (clients/*.js): one backoff, one de-duplication by id,
 // one gap handling. The recovery drill drops every connection of the room on the server
 // and shows, per panel, how the technique came back. User text goes in with textContent only.
-import { ROOM_PATTERN, appUrl, el, formatBytes, randomId } from './common.js';
+import { ROOM_PATTERN, ROOM_RULE, appUrl, el, fieldError, formatBytes, numberField, randomId } from './common.js';
 import { lastId } from './clients/client.js';
 import { LongPollingClient, newClientId } from './clients/longpolling.js';
 import { PollingClient } from './clients/polling.js';
@@ -44,9 +44,22 @@ let runs = 0;
 let ticker = null;
 let room = controls.elements.room.value;
 
-function setting(name, fallback, min, max) {
-  const value = Number(controls.elements[name].value);
-  return Number.isFinite(value) && value >= min && value <= max ? value : fallback;
+/** The number settings: each within its field's min and max; a refused value is shown next to its field and not used. */
+const settings = Object.fromEntries(['rate', 'count', 'payload', 'interval', 'timeout']
+  .map((name) => [name, numberField(controls.elements[name])]));
+
+function setting(name) {
+  return settings[name].value();
+}
+
+/** Whether the Room field holds a valid room; if not, says so next to it (nothing is published meanwhile). */
+function roomFieldValid() {
+  if (ROOM_PATTERN.test(controls.elements.room.value)) {
+    return true;
+  }
+  fieldError(controls.elements.room, `Room: must be ${ROOM_RULE}; the panels stay on ${room} `
+    + 'and nothing is published until it is valid.');
+  return false;
 }
 
 function percentile(sorted, p) {
@@ -167,7 +180,7 @@ class Panel {
   render() {
     const sorted = this.latencies.map((entry) => entry.latency).sort((a, b) => a - b);
     const received = new Set(this.latencies.map((entry) => entry.nonce));
-    const grace = 2 * setting('interval', 1000, 100, 60000) + 3000;
+    const grace = 2 * setting('interval') + 3000;
     const now = performance.now();
     let lost = 0;
     for (const [nonce, entry] of sent) {
@@ -348,10 +361,10 @@ const sseStall = stallWatch(panels.sse.root.querySelector('h2'), 'SSE stream');
 function newClient(technique, startRoom, cursor) {
   switch (technique) {
     case 'polling':
-      return new PollingClient({ room: startRoom, cursor, interval: () => setting('interval', 1000, 100, 60000) });
+      return new PollingClient({ room: startRoom, cursor, interval: () => setting('interval') });
     case 'longpolling':
       return new LongPollingClient({ room: startRoom, cursor, client: longPollClientId,
-        timeout: () => setting('timeout', 25000, 1000, 25000) });
+        timeout: () => setting('timeout') });
     case 'sse':
       return new SseClient({ room: startRoom, cursor });
     default: {
@@ -366,7 +379,7 @@ function newClient(technique, startRoom, cursor) {
 function statusOf(technique, { state, wait, error, auto, code }) {
   const seconds = wait === undefined ? '' : ` in ${(wait / 1000).toFixed(1)} s`;
   if (state === 'open') {
-    return [{ polling: `every ${setting('interval', 1000, 100, 60000)} ms`, longpolling: 'parked',
+    return [{ polling: `every ${setting('interval')} ms`, longpolling: 'parked',
       sse: 'stream open', websocket: 'connected' }[technique], 'ok'];
   }
   if (state === 'connecting') {
@@ -438,6 +451,9 @@ function cursorOf(panel) {
 
 /** Asks the server to drop every connection of the room, and follows each panel back. */
 async function drop() {
+  if (!roomFieldValid()) {
+    return;
+  }
   const number = ++drops;
   const drills = TECHNIQUES.map((technique) => {
     const panel = panels[technique];
@@ -521,8 +537,8 @@ function runData() {
   const round = (value) => (value === null ? null : Math.round(value * 10) / 10);
   return {
     room, exportedAt: new Date().toISOString(), published: seq,
-    settings: { rate: setting('rate', 5, 1, 50), payload: setting('payload', 32, 1, 2000),
-      interval: setting('interval', 1000, 100, 60000), timeout: setting('timeout', 25000, 1000, 25000) },
+    settings: { rate: setting('rate'), payload: setting('payload'),
+      interval: setting('interval'), timeout: setting('timeout') },
     techniques: Object.fromEntries(TECHNIQUES.map((technique) => {
       const panel = panels[technique];
       const sorted = panel.latencies.map((entry) => entry.latency).sort((a, b) => a - b);
@@ -602,9 +618,12 @@ async function startAll() {
 }
 
 async function publishOne() {
+  if (!roomFieldValid()) {
+    return;
+  }
   const number = ++seq;
   const nonce = `cmp-${session}-${number}`;
-  const size = setting('payload', 32, 1, 2000);
+  const size = setting('payload');
   const base = `message ${number} `;
   const text = (base + 'x'.repeat(Math.max(0, size - base.length))).slice(0, Math.max(size, 1));
   sent.set(nonce, { seq: number, t0: performance.now() });
@@ -639,8 +658,11 @@ function stopTicker() {
 }
 
 function startTicker() {
-  const rate = setting('rate', 5, 1, 50);
-  const count = setting('count', 100, 1, 100000);
+  if (!roomFieldValid()) {
+    return;
+  }
+  const rate = setting('rate');
+  const count = setting('count');
   const period = 1000 / rate;
   const started = performance.now();
   let done = 0;
@@ -670,7 +692,12 @@ controls.querySelector('[data-action="reset"]').addEventListener('click', () => 
   startAll();
 });
 controls.elements.room.addEventListener('change', () => {
-  if (ROOM_PATTERN.test(controls.elements.room.value)) {
+  if (!roomFieldValid()) {
+    stopTicker();
+    return;
+  }
+  fieldError(controls.elements.room, '');
+  if (controls.elements.room.value !== room) {
     room = controls.elements.room.value;
     stopTicker();
     startAll();

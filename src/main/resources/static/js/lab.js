@@ -156,6 +156,12 @@ handshakeForm.addEventListener('submit', async (event) => {
     showError(handshakeError, null);
   }
   catch (e) {
+    // the steps and the example exchange belonged to the previous key: they must not read as this one's
+    page.querySelectorAll('[data-step]').forEach((node) => {
+      node.textContent = '—';
+    });
+    page.querySelector('[data-role="request-key"]').textContent = '—';
+    page.querySelector('[data-role="response-accept"]').textContent = '—';
     showError(handshakeError, e);
   }
 });

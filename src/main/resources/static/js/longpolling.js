@@ -1,6 +1,6 @@
 // /longpolling: the page of long polling. The client (clients/longpolling.js) keeps one
 // request parked at the server; this module draws what it reports.
-import { Counters, MessageList, bindSendForm, initialRoom, setStatus, showPolledMessages } from './common.js';
+import { Counters, MessageList, bindSendForm, initialRoom, numberField, setStatus, showPolledMessages } from './common.js';
 import { lastId } from './clients/client.js';
 import { LongPollingClient, newClientId } from './clients/longpolling.js';
 
@@ -18,8 +18,13 @@ let client = null;
 let paused = false;
 let generation = 0;
 
+/** The timeout in use: the field's last good value (1000 to 25000 ms), read before each request. */
+const timeoutField = numberField(controls.elements.timeout, {
+  inUse: (value) => `the next requests still wait up to ${value} ms`,
+});
+
 function timeout() {
-  return Number(controls.elements.timeout.value);
+  return timeoutField.value();
 }
 
 /** Starts over in the current room from its last 20 messages. */

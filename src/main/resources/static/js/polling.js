@@ -1,6 +1,6 @@
 // /polling: the page of short polling. The client (clients/polling.js) asks the server every
 // interval; this module draws what it reports.
-import { Counters, MessageList, bindSendForm, initialRoom, setStatus, showPolledMessages } from './common.js';
+import { Counters, MessageList, bindSendForm, initialRoom, numberField, setStatus, showPolledMessages } from './common.js';
 import { backoff, lastId } from './clients/client.js';
 import { PollingClient } from './clients/polling.js';
 import { stallWatch } from './stall.js';
@@ -19,9 +19,21 @@ let paused = false;
 let generation = 0;
 let startTimer = null;
 
+/** The interval in use: the field's last good value (100 to 60000 ms); a refused one is shown, not used. */
+const intervalField = numberField(controls.elements.interval, {
+  inUse: (value) => `still polling every ${value} ms`,
+  onChange: (value) => {
+    if (client && client.running) {
+      client.schedule(value);
+      if (client.downSince === null) {
+        setStatus(page, `polling every ${value} ms`, 'ok');
+      }
+    }
+  },
+});
+
 function interval() {
-  const value = Number(controls.elements.interval.value);
-  return Number.isFinite(value) && value >= 100 ? value : 1000;
+  return intervalField.value();
 }
 
 function showNext() {
@@ -104,11 +116,6 @@ controls.querySelector('[data-action="toggle"]').addEventListener('click', (even
   }
   else {
     client.start();
-  }
-});
-controls.elements.interval.addEventListener('change', () => {
-  if (client && client.running) {
-    client.schedule(interval());
   }
 });
 setInterval(showNext, 100);

@@ -1,7 +1,7 @@
 // /sse: the page of Server-Sent Events. The client (clients/sse.js) holds one EventSource
 // that the browser reconnects with Last-Event-ID; the Reconnect button does the same by
 // hand with ?lastEventId=, and the retry field asks the server for another `retry:`.
-import { Counters, MessageList, bindSendForm, delay, initialRoom, setStatus } from './common.js';
+import { Counters, MessageList, bindSendForm, delay, initialRoom, numberField, setStatus } from './common.js';
 import { backoff, lastId } from './clients/client.js';
 import { SseClient } from './clients/sse.js';
 import { stallWatch } from './stall.js';
@@ -21,17 +21,64 @@ const stall = stallWatch(page.querySelector('.messages-card h2'), 'event stream'
 
 let room = initialRoom();
 let client = null;
-let replayUntil = 0;
 let generation = 0;
+/** Whether this client's stream has been open: every later open is a reconnect. */
+let opened = false;
+/**
+ * After a reconnect (the Reconnect button, Connect, or the browser's own): the room's last id
+ * then (`until`, null while it is being asked), and the ids that came before the answer. The
+ * server replays what was missed before it goes live, so a message up to `until` is a replay.
+ */
+let replay = null;
+
+/** The retry field: 500 to 60000 ms, or empty for the server's default; a refused value is not used. */
+const retryField = numberField(retryInput, {
+  empty: 'the server\'s default',
+  onChange: () => {
+    showRetry();
+    if (client && client.active) {
+      connect(); // reopen from the cursor with the new retry
+    }
+  },
+});
 
 /** The retry the user chose, or null for the server's default. */
 function chosenRetry() {
-  const raw = retryInput.value.trim();
-  if (raw === '') {
-    return null;
+  const value = retryField.value();
+  return value === null ? null : Math.min(RETRY_MAX_MS, Math.max(RETRY_MIN_MS, Math.round(value)));
+}
+
+/** Counts a message shown after a reconnect as replayed when it was missed while disconnected. */
+function countReplay(id) {
+  if (!replay) {
+    return;
   }
-  const value = Math.round(Number(raw));
-  return Number.isFinite(value) ? Math.min(RETRY_MAX_MS, Math.max(RETRY_MIN_MS, value)) : null;
+  if (replay.until === null) {
+    replay.early.push(id);
+  }
+  else if (id <= replay.until) {
+    counters.add('replayed');
+  }
+}
+
+/** A stream (re)opened: from the second open on, asks for the room's last id to tell replays from live messages. */
+function reopened(forClient) {
+  if (!opened) {
+    opened = true;
+    return;
+  }
+  const mine = { until: null, early: [] };
+  replay = mine;
+  lastId(room).then((last) => {
+    if (replay === mine && client === forClient) {
+      mine.until = last;
+      mine.early.filter((id) => id <= last).forEach(() => counters.add('replayed'));
+    }
+  }, () => {
+    if (replay === mine) {
+      replay = null;
+    }
+  });
 }
 
 function showRetry() {
@@ -57,9 +104,7 @@ function bind(newClient) {
   newClient.on('message', (message) => {
     if (list.add(message)) {
       counters.add('messages');
-      if (message.id <= replayUntil) {
-        counters.add('replayed');
-      }
+      countReplay(message.id);
     }
     cursorNode.textContent = String(newClient.cursor);
   });
@@ -79,6 +124,7 @@ function bind(newClient) {
     else if (state === 'open') {
       stall.opened();
       setStatus(page, 'stream open', 'ok');
+      reopened(newClient);
     }
     else if (state === 'retrying') {
       counters.add('reconnects');
@@ -116,23 +162,18 @@ async function start() {
     return;
   }
   client = new SseClient({ room, cursor });
+  opened = false;
+  replay = null;
   bind(client);
   connect();
 }
 
-page.querySelector('[data-action="reconnect"]').addEventListener('click', async () => {
+page.querySelector('[data-action="reconnect"]').addEventListener('click', () => {
   if (!client) {
     return;
   }
   counters.add('reconnects');
   setStatus(page, 'reconnecting…', 'warn');
-  stall.start(); // the lookup of the last id waits for a connection too
-  try {
-    replayUntil = await lastId(room);
-  }
-  catch (e) {
-    replayUntil = 0;
-  }
   connect();
 });
 
@@ -148,12 +189,6 @@ toggle.addEventListener('click', () => {
   }
 });
 
-retryInput.addEventListener('change', () => {
-  showRetry();
-  if (client && client.active) {
-    connect(); // reopen from the cursor with the new retry
-  }
-});
 retryInput.form.addEventListener('submit', (event) => {
   event.preventDefault();
   retryInput.dispatchEvent(new Event('change'));

@@ -7,10 +7,14 @@ import { TechniqueClient, backoff, problemDetail, retryAfter } from './client.js
 /** Most messages in one answer; a full answer means more wait, so the next poll is at once. */
 const PAGE = 100;
 
+/** Bounds of the interval (ms), as the pages' Interval fields; setTimeout would fire at once past 2^31 - 1. */
+export const MIN_INTERVAL_MS = 100;
+export const MAX_INTERVAL_MS = 60000;
+
 export class PollingClient extends TechniqueClient {
   /**
    * @param {{ room: string, cursor: number, interval: () => number }} options interval is read
-   *   before every wait, so a page may change it while polling
+   *   before every wait, so a page may change it while polling, and kept within 100 ms..60 s
    */
   constructor({ room, cursor, interval }) {
     super(room, cursor);
@@ -40,7 +44,15 @@ export class PollingClient extends TechniqueClient {
     }
   }
 
+  /** The interval of the next wait, within MIN_INTERVAL_MS..MAX_INTERVAL_MS. */
+  nextInterval() {
+    const value = Number(this.interval());
+    return Number.isFinite(value) ? Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, value)) : 1000;
+  }
+
+  /** Polls after ms (a wait too long for setTimeout is cut to its longest, not made 0). */
   schedule(ms) {
+    ms = Math.min(ms, 2 ** 31 - 1);
     clearTimeout(this.timer);
     const mine = this.generation;
     this.nextAt = performance.now() + ms;
@@ -48,7 +60,7 @@ export class PollingClient extends TechniqueClient {
   }
 
   async poll(mine) {
-    let wait = this.interval();
+    let wait = this.nextInterval();
     try {
       this.cost.open = 1;
       const { response, text, bytes } = await fetchCounted(

@@ -152,6 +152,14 @@ class LabEndToEndTests {
 				.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-role=handshake-error]")));
 			assertThat(driver.findElement(By.cssSelector("[data-role=handshake-error]")).getText())
 				.startsWith("key: must be 16 bytes in base64");
+			// the previous key's steps and exchange are cleared: they are not the result
+			// for this key
+			for (String step : new String[] { "key", "concatenated", "sha1Hex", "accept" }) {
+				assertThat(driver.findElement(By.cssSelector("[data-step=" + step + "]")).getText()).as(step)
+					.isEqualTo("—");
+			}
+			assertThat(driver.findElement(By.cssSelector("[data-role=request-key]")).getText()).isEqualTo("—");
+			assertThat(driver.findElement(By.cssSelector("[data-role=response-accept]")).getText()).isEqualTo("—");
 
 			// 2 · encode an unmasked ping, then decode its bytes
 			WebElement text = driver.findElement(By.cssSelector("[data-role=encode-form] input[name=text]"));

@@ -7,11 +7,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.pushlab.support.Api;
 import io.pushlab.support.Browser;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -59,6 +61,54 @@ class CompareBrowserTests {
 			}
 			assertThat(Files.size(target)).isPositive();
 		}
+	}
+
+	@Test
+	void anInvalidRoomOrAnOutOfRangeNumberIsRefusedNextToItsFieldAndNothingIsPublished() {
+		String room = "compare-fields";
+		try (Browser browser = Browser.open()) {
+			WebDriver page = browser.driver();
+			page.get("http://127.0.0.1:" + this.port + "/compare?room=" + room);
+			browser.waiting(Duration.ofSeconds(20))
+				.until((driver) -> CompareScenario.status(driver, "sse").equals("stream open"));
+
+			WebElement roomField = field(page, "room");
+			roomField.clear();
+			roomField.sendKeys("Bad Room", Keys.TAB);
+			page.findElement(By.cssSelector("[data-action=send]")).click();
+			page.findElement(By.cssSelector("[data-action=ticker]")).click();
+			assertThat(page.findElement(By.cssSelector("[data-role=published]")).getText()).isEqualTo("0");
+			assertThat(page.findElement(By.cssSelector("[data-action=ticker]")).getText()).isEqualTo("Start ticker");
+			assertThat(new Api(this.port).getJson("/api/rooms/" + room + "/messages?after=0").get("messages"))
+				.isEmpty();
+			assertThat(roomField.getDomAttribute("aria-invalid")).isEqualTo("true");
+			assertThat(errorOf(page, roomField)).contains("Room: must be", "stay on " + room, "nothing is published");
+
+			WebElement rate = field(page, "rate");
+			rate.clear();
+			rate.sendKeys("1000", Keys.TAB);
+			assertThat(rate.getDomAttribute("aria-invalid")).isEqualTo("true");
+			assertThat(errorOf(page, rate)).contains("Rate (msg/s)", "1 to 50", "still using 5");
+
+			// a valid room again: the error goes and Send one publishes there
+			roomField.clear();
+			roomField.sendKeys(room, Keys.TAB);
+			assertThat(roomField.getDomAttribute("aria-invalid")).isNull();
+			page.findElement(By.cssSelector("[data-action=send]")).click();
+			browser.waiting(Duration.ofSeconds(20))
+				.until((driver) -> "1".equals(CompareScenario.stat(driver, "sse", "received")));
+			assertThat(page.findElement(By.cssSelector("[data-role=published]")).getText()).isEqualTo("1");
+		}
+	}
+
+	private static WebElement field(WebDriver page, String name) {
+		return page.findElement(By.cssSelector("[data-role=controls] [name=" + name + "]"));
+	}
+
+	private static String errorOf(WebDriver page, WebElement input) {
+		WebElement error = page.findElement(By.id(input.getDomAttribute("aria-describedby")));
+		assertThat(error.isDisplayed()).isTrue();
+		return error.getText();
 	}
 
 	@SuppressWarnings("unchecked")

@@ -6,7 +6,9 @@ import io.pushlab.support.Browser;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -101,7 +103,7 @@ class TechniquePagesBrowserTests {
 	}
 
 	@Test
-	void theLongPollingPageKeepsATimeoutOfAtLeastOneSecond() {
+	void theLongPollingPageRefusesATimeoutUnderOneSecondNextToTheFieldAndKeepsTheLastGoodOne() {
 		try (Browser browser = Browser.open()) {
 			WebDriver page = browser.driver();
 			page.get(url("/longpolling?room=lp-minimum"));
@@ -109,11 +111,21 @@ class TechniquePagesBrowserTests {
 				.until((driver) -> driver.findElement(By.cssSelector("[data-role=status]"))
 					.getText()
 					.contains("waiting for messages"));
-			page.findElement(By.name("timeout")).clear();
-			page.findElement(By.name("timeout")).sendKeys("0");
+			WebElement timeout = page.findElement(By.name("timeout"));
+			timeout.clear();
+			timeout.sendKeys("0", Keys.TAB);
+			WebElement error = page.findElement(By.id(timeout.getDomAttribute("aria-describedby")));
+			assertThat(timeout.getDomAttribute("aria-invalid")).isEqualTo("true");
+			assertThat(error.isDisplayed()).isTrue();
+			assertThat(error.getText()).contains("Timeout (ms)", "1000 to 25000", "25000 ms");
+			timeout.clear();
+			timeout.sendKeys("1000", Keys.TAB);
+			assertThat(timeout.getDomAttribute("aria-invalid")).isNull();
+			assertThat(error.isDisplayed()).isFalse();
 			String script = "return performance.getEntriesByType('resource').map((e) => e.name)"
 					+ ".filter((n) => n.includes('/longpoll?'));";
-			// the parked 25 s request is still out; the next ones use the minimum
+			// the parked 25 s request is still out; the next ones use the new timeout,
+			// none the refused one
 			browser.waiting(Duration.ofSeconds(40))
 				.until((driver) -> ((java.util.List<?>) ((JavascriptExecutor) driver).executeScript(script)).stream()
 					.anyMatch((name) -> name.toString().endsWith("timeout=1000")));
