@@ -104,6 +104,11 @@ async function start(failures = 0) {
   }
 }
 
+// Enter in the field takes its value (as leaving it does) instead of submitting the form and reloading the page
+controls.addEventListener('submit', (event) => {
+  event.preventDefault();
+  controls.elements.interval.dispatchEvent(new Event('change'));
+});
 controls.querySelector('[data-action="toggle"]').addEventListener('click', (event) => {
   paused = !paused;
   event.target.textContent = paused ? 'Resume' : 'Pause';

@@ -3,7 +3,9 @@
 // rejoins its rooms and fills the gap from the history frame, each message once (by id).
 // This module draws conversations, presence and errors. User text is only ever put in the
 // page with textContent (el()).
-import { Counters, MessageList, ROOM_PATTERN, appUrl, el, formatTime, initialRoom, randomId, setStatus } from './common.js';
+import {
+  Counters, MessageList, ROOM_PATTERN, TEXT_MAX_CHARS, appUrl, el, formatTime, initialRoom, randomId, setStatus,
+} from './common.js';
 import { ChatClient } from './clients/websocket.js';
 import { stallWatch } from './stall.js';
 
@@ -639,6 +641,12 @@ chatForm.addEventListener('submit', (event) => {
   }
   if (text.trim() === '') {
     chatError.textContent = 'text: only spaces; type something to send.';
+    chatError.hidden = false;
+    return;
+  }
+  const length = [...text].length;
+  if (length > TEXT_MAX_CHARS) {
+    chatError.textContent = `text: must be 1 to ${TEXT_MAX_CHARS} characters (an emoji counts as one); this one has ${length}.`;
     chatError.hidden = false;
     return;
   }

@@ -42,7 +42,8 @@ export function backoff(attempt, retryAfterSeconds = 0) {
 /** The Retry-After of a response in seconds, or 0. */
 export function retryAfter(response) {
   const value = Number(response && response.headers.get('Retry-After'));
-  return Number.isFinite(value) && value > 0 ? value : 0;
+  // at most an hour: a larger delay would overflow setTimeout (2^31 ms) and fire at once
+  return Number.isFinite(value) && value > 0 ? Math.min(value, 3600) : 0;
 }
 
 /** Reads an error answer's problem+json detail, or the status line. */

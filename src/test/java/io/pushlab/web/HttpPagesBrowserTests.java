@@ -135,6 +135,15 @@ class HttpPagesBrowserTests {
 			assertThat(interval.getDomAttribute("aria-invalid")).isNull();
 			assertThat(error.isDisplayed()).isFalse();
 			awaitStatus(browser, "polling every 2000 ms");
+
+			// Enter takes the value as leaving the field does, without reloading the page
+			((JavascriptExecutor) page).executeScript("window.notReloaded = true;");
+			interval.clear();
+			interval.sendKeys("3000", Keys.ENTER);
+			awaitStatus(browser, "polling every 3000 ms");
+			assertThat(((JavascriptExecutor) page).executeScript("return window.notReloaded === true;"))
+				.isEqualTo(true);
+			assertThat(page.getCurrentUrl()).doesNotContain("interval=");
 		}
 	}
 

@@ -112,6 +112,31 @@ class WebSocketPageBrowserTests {
 	}
 
 	@Test
+	void theTextLimitCountsAnEmojiAsOneCharacterAsTheServerDoes() {
+		try (Browser browser = Browser.open()) {
+			WebDriver page = browser.driver();
+			connect(browser, "ugo", "emoji-limit");
+			// the field has no maxlength in UTF-16 units: 2,000 emoji (4,000 units) are
+			// sent
+			script(page, "const input = document.querySelector('[data-role=chat-form] input[name=text]');"
+					+ "input.value = String.fromCodePoint(0x1F600).repeat(2000);");
+			page.findElement(By.cssSelector("[data-role=chat-form] button[type=submit]")).click();
+			browser.waiting(WAIT)
+				.until((driver) -> ((Number) script(driver, "return [...document.querySelectorAll('.messages .text')]"
+						+ ".filter((n) => [...n.textContent].length === 2000).length;"))
+					.intValue() == 1);
+			// 2,001 are refused by the page, with the count, and stay in the field
+			script(page, "const input = document.querySelector('[data-role=chat-form] input[name=text]');"
+					+ "input.value = String.fromCodePoint(0x1F600).repeat(2001);");
+			page.findElement(By.cssSelector("[data-role=chat-form] button[type=submit]")).click();
+			browser.waiting(WAIT).until((driver) -> visibleText(driver, "chat-error").contains("this one has 2001"));
+			assertThat(page.findElement(By.cssSelector("[data-role=chat-form] input[name=text]")).getAttribute("value"))
+				.hasSize(4002);
+		}
+
+	}
+
+	@Test
 	void whileDisconnectedThePresenceListSaysItIsUnknown() {
 		try (Browser browser = Browser.open()) {
 			WebDriver page = browser.driver();
