@@ -27,6 +27,20 @@ function timeout() {
   return timeoutField.value();
 }
 
+/** The request parked at the server now: when it went out and the timeout it asked for. */
+let parked = null;
+
+/** Shows how long the parked request has waited, of its timeout (a new timeout applies to the next request). */
+function showParked() {
+  if (!parked || !client || !client.running) {
+    return;
+  }
+  const waited = Math.min(parked.timeout, performance.now() - parked.since) / 1000;
+  parkedNode.textContent = `parked at the server for ${waited.toFixed(1)} s of its ${parked.timeout / 1000} s timeout`
+    + ' (answered at once when a message comes; a new timeout applies to the next request)';
+}
+setInterval(showParked, 250);
+
 /** Starts over in the current room from its last 20 messages. */
 async function run() {
   const mine = ++generation;
@@ -54,16 +68,18 @@ async function run() {
     list.system(`While this page was away the room stopped holding ${missing} `
       + `message${missing === 1 ? '' : 's'} (gap: #${from}–#${to}).`);
   });
-  client.on('state', ({ state, empty, wait, error }) => {
+  client.on('state', ({ state, empty, wait, error, timeout: parkedFor }) => {
     if (state === 'open' && empty) {
       counters.add('empty');
     }
     else if (state === 'open') {
-      parkedNode.textContent = 'parked at the server, waiting';
+      parked = { since: performance.now(), timeout: parkedFor };
+      showParked();
       setStatus(page, 'waiting for messages', 'ok');
     }
     else if (state === 'retrying') {
       counters.add('reconnects');
+      parked = null;
       parkedNode.textContent = 'idle';
       setStatus(page, `error: ${error}; retrying in ${(wait / 1000).toFixed(1)} s`, 'bad');
     }

@@ -66,9 +66,10 @@ export class LongPollingClient extends TechniqueClient {
       this.controller = controller;
       try {
         this.cost.open = 1;
-        this.emit('state', { state: 'open' });
+        const timeout = this.nextTimeout();
+        this.emit('state', { state: 'open', timeout });
         const url = `/api/rooms/${this.room}/longpoll?client=${this.client}&after=${this.sequencer.received}`
-          + `&timeout=${this.nextTimeout()}`;
+          + `&timeout=${timeout}`;
         const { response, text, bytes } = await fetchCounted(url, { signal: controller.signal });
         this.cost.open = 0;
         if (mine !== this.generation) {

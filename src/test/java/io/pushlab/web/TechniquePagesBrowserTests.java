@@ -111,6 +111,11 @@ class TechniquePagesBrowserTests {
 				.until((driver) -> driver.findElement(By.cssSelector("[data-role=status]"))
 					.getText()
 					.contains("waiting for messages"));
+			// the page shows the parked request's wait against its timeout
+			browser.waiting(WAIT)
+				.until((driver) -> driver.findElement(By.cssSelector("[data-role=parked]"))
+					.getText()
+					.matches("parked at the server for \\d+\\.\\d s of its 25 s timeout .*"));
 			WebElement timeout = page.findElement(By.name("timeout"));
 			timeout.clear();
 			timeout.sendKeys("0", Keys.TAB);
@@ -131,6 +136,10 @@ class TechniquePagesBrowserTests {
 					.anyMatch((name) -> name.toString().endsWith("timeout=1000")));
 			java.util.List<?> names = (java.util.List<?>) ((JavascriptExecutor) page).executeScript(script);
 			assertThat(names).noneMatch((name) -> name.toString().endsWith("timeout=0"));
+			browser.waiting(WAIT)
+				.until((driver) -> driver.findElement(By.cssSelector("[data-role=parked]"))
+					.getText()
+					.contains("of its 1 s timeout"));
 		}
 	}
 
