@@ -61,7 +61,13 @@ public class HubConfiguration {
 	@Bean
 	@ConditionalOnProperty(name = "pushlab.broker", havingValue = "memory", matchIfMissing = true)
 	Broker inMemoryBroker(PushLabProperties properties, MessageCodec codec, Clock clock) {
-		return new InMemoryBroker(properties.historySize(), codec, clock, properties.rooms().max(),
+		long historyBytes = properties.roomHistoryBytes(Runtime.getRuntime().maxMemory());
+		if (historyBytes < properties.historyBytes()) {
+			logger
+				.info("Each room's history holds at most " + historyBytes + " bytes (pushlab.history-bytes lowered so "
+						+ properties.rooms().max() + " rooms hold at most an eighth of the heap)");
+		}
+		return new InMemoryBroker(properties.historySize(), historyBytes, codec, clock, properties.rooms().max(),
 				properties.rooms().idleTtl());
 	}
 

@@ -16,10 +16,16 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Every {@code pushlab.*} setting, validated at start-up. Defaults match
  * {@code application.yml} and the wire contract ({@code docs/api.md}).
+ * <p>
+ * {@code historyBytes} is the estimated heap one room's history (in-memory broker) may
+ * hold; the oldest messages past it are dropped like those past {@code historySize}. The
+ * broker lowers it so that {@code rooms.max} full rooms take at most an eighth of the
+ * heap ({@link #roomHistoryBytes(long)}).
  */
 @Validated
 @ConfigurationProperties("pushlab")
 public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) int historySize,
+		@DefaultValue("2097152") @Min(1024) long historyBytes,
 		@DefaultValue("2000") @Min(1) @Max(60_000) int maxTextLength,
 		@DefaultValue("memory") @Pattern(regexp = "memory|redis") String broker,
 		@DefaultValue @Valid @NotNull Delivery delivery, @DefaultValue @Valid @NotNull LongPolling longPolling,
@@ -224,6 +230,16 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 		public Demo {
 			notNegative("pushlab.demo.drop-interval", dropInterval);
 		}
+	}
+
+	/**
+	 * The history budget of one room: {@code historyBytes}, lowered so that
+	 * {@code rooms.max} rooms hold at most an eighth of the heap.
+	 * @param maxHeap the heap's limit ({@link Runtime#maxMemory()})
+	 * @return the budget in bytes
+	 */
+	public long roomHistoryBytes(long maxHeap) {
+		return Math.max(1024, Math.min(this.historyBytes, maxHeap / 8 / this.rooms.max()));
 	}
 
 	/**

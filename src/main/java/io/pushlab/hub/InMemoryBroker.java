@@ -28,12 +28,26 @@ import java.util.concurrent.locks.ReentrantLock;
  * rooms; beyond that, the highest forgotten id is kept for every room), and a room
  * created again continues after it: ids never go back, so a client's cursor never skips a
  * new message, and a cursor older than the evicted room's last id reads {@code gap}.
+ * <p>
+ * A room's history is bounded twice: at most {@code historySize} messages, and at most
+ * {@code historyBytes} of estimated heap ({@link #weight(Envelope)}: the message, its
+ * JSON and room for its cached transport encodings). The oldest messages go first either
+ * way, the newest message is always kept, and a cursor before the oldest kept one reads
+ * {@code gap}.
  */
 public class InMemoryBroker implements Broker {
+
+	/** Headers of the message, envelope, strings, arrays and the encodings' map. */
+	private static final long OBJECT_OVERHEAD = 640;
+
+	/** An encoded frame's bytes beyond the JSON (SSE fields, WebSocket type). */
+	private static final long FRAME_OVERHEAD = 48;
 
 	private final ConcurrentMap<String, RoomLog> rooms = new ConcurrentHashMap<>();
 
 	private final int historySize;
+
+	private final long historyBytes;
 
 	private final MessageCodec codec;
 
@@ -73,7 +87,23 @@ public class InMemoryBroker implements Broker {
 	 * {@link #evictIdleRooms()}; zero or negative: never
 	 */
 	public InMemoryBroker(int historySize, MessageCodec codec, Clock clock, int maxRooms, Duration idleTtl) {
+		this(historySize, Long.MAX_VALUE, codec, clock, maxRooms, idleTtl);
+	}
+
+	/**
+	 * @param historySize messages each room keeps
+	 * @param historyBytes estimated heap each room's history may hold (see
+	 * {@link #weight(Envelope)}); the newest message is kept even when larger
+	 * @param codec the message codec
+	 * @param clock the clock of {@code sentAt} and of idleness
+	 * @param maxRooms most rooms held at once
+	 * @param idleTtl a room without subscribers idle this long is evicted by
+	 * {@link #evictIdleRooms()}; zero or negative: never
+	 */
+	public InMemoryBroker(int historySize, long historyBytes, MessageCodec codec, Clock clock, int maxRooms,
+			Duration idleTtl) {
 		this.historySize = historySize;
+		this.historyBytes = historyBytes;
 		this.codec = codec;
 		this.clock = clock;
 		this.maxRooms = maxRooms;
@@ -87,7 +117,7 @@ public class InMemoryBroker implements Broker {
 				this.held.decrementAndGet();
 				throw new RoomLimitException(this.maxRooms, retryAfterSeconds());
 			}
-			return new RoomLog(name, this.historySize, evictedLastId(name, true));
+			return new RoomLog(name, this.historySize, this.historyBytes, evictedLastId(name, true));
 		});
 	}
 
@@ -224,6 +254,57 @@ public class InMemoryBroker implements Broker {
 
 	/**
 	 * @param room a room
+	 * @return the estimated heap its history holds now ({@link #weight(Envelope)} of each
+	 * kept message), 0 when the room is not held
+	 */
+	public long retainedBytes(String room) {
+		RoomLog log = this.rooms.get(room);
+		if (log == null) {
+			return 0;
+		}
+		log.lock.lock();
+		try {
+			return log.history.bytes;
+		}
+		finally {
+			log.lock.unlock();
+		}
+	}
+
+	/**
+	 * A stored message's estimated heap, on the high side: its objects, its strings
+	 * (text, sender, nonce and JSON; one byte a character when all are Latin-1, two
+	 * otherwise) and room for the transport encodings subscribers cache on it (the SSE
+	 * frame's bytes, the WebSocket frame's text and bytes: each about the JSON in UTF-8).
+	 * @param envelope a stored message
+	 * @return the estimate in bytes
+	 */
+	public static long weight(Envelope envelope) {
+		Message message = envelope.message();
+		String json = envelope.json();
+		long utf8 = 0;
+		for (int i = 0; i < json.length(); i++) {
+			char c = json.charAt(i);
+			utf8 += (c < 0x80) ? 1 : (c < 0x800 || Character.isSurrogate(c)) ? 2 : 3;
+		}
+		return OBJECT_OVERHEAD + stringBytes(message.text()) + stringBytes(message.from())
+				+ stringBytes(message.nonce()) + stringBytes(json) + 3 * (utf8 + FRAME_OVERHEAD);
+	}
+
+	private static long stringBytes(String value) {
+		if (value == null) {
+			return 0;
+		}
+		for (int i = 0; i < value.length(); i++) {
+			if (value.charAt(i) > 0xFF) {
+				return 2L * value.length();
+			}
+		}
+		return value.length();
+	}
+
+	/**
+	 * @param room a room
 	 * @return how many subscribers the room has now
 	 */
 	public int subscriberCount(String room) {
@@ -254,9 +335,9 @@ public class InMemoryBroker implements Broker {
 		/** Evicted: whoever finds this must take the room anew. Guarded by the lock. */
 		private boolean removed;
 
-		RoomLog(String name, int capacity, long lastId) {
+		RoomLog(String name, int capacity, long maxBytes, long lastId) {
 			this.name = name;
-			this.history = new History(capacity);
+			this.history = new History(capacity, maxBytes);
 			this.lastId = lastId;
 			touch();
 		}
@@ -468,20 +549,33 @@ public class InMemoryBroker implements Broker {
 
 	}
 
-	/** A bounded ring of a room's newest messages; ids in it are consecutive. */
+	/**
+	 * A bounded ring of a room's newest messages, by count and by estimated bytes; ids in
+	 * it are consecutive.
+	 */
 	private static final class History {
 
 		private final int capacity;
 
+		private final long maxBytes;
+
 		private Envelope[] ring;
+
+		/** {@link #weight(Envelope)} of each message, at the same index as the ring. */
+		private long[] weights;
 
 		private int head;
 
 		private int size;
 
-		History(int capacity) {
+		/** The sum of the held messages' weights. */
+		private long bytes;
+
+		History(int capacity, long maxBytes) {
 			this.capacity = capacity;
+			this.maxBytes = maxBytes;
 			this.ring = new Envelope[Math.min(16, capacity)];
+			this.weights = new long[this.ring.length];
 		}
 
 		int size() {
@@ -490,21 +584,38 @@ public class InMemoryBroker implements Broker {
 
 		void add(Envelope envelope) {
 			if (this.size == this.ring.length && this.ring.length < this.capacity) {
-				Envelope[] grown = new Envelope[Math.min(this.capacity, this.ring.length * 2)];
+				int length = Math.min(this.capacity, this.ring.length * 2);
+				Envelope[] grown = new Envelope[length];
+				long[] grownWeights = new long[length];
 				for (int i = 0; i < this.size; i++) {
 					grown[i] = this.ring[(this.head + i) % this.ring.length];
+					grownWeights[i] = this.weights[(this.head + i) % this.ring.length];
 				}
 				this.ring = grown;
+				this.weights = grownWeights;
 				this.head = 0;
 			}
-			if (this.size < this.ring.length) {
-				this.ring[(this.head + this.size) % this.ring.length] = envelope;
-				this.size++;
+			if (this.size == this.ring.length) {
+				removeOldest();
 			}
-			else {
-				this.ring[this.head] = envelope;
-				this.head = (this.head + 1) % this.ring.length;
+			long weight = weight(envelope);
+			// the newest message is always kept: the oldest go until it fits
+			while (this.size > 0 && this.bytes + weight > this.maxBytes) {
+				removeOldest();
 			}
+			int index = (this.head + this.size) % this.ring.length;
+			this.ring[index] = envelope;
+			this.weights[index] = weight;
+			this.bytes += weight;
+			this.size++;
+		}
+
+		private void removeOldest() {
+			this.bytes -= this.weights[this.head];
+			this.ring[this.head] = null;
+			this.weights[this.head] = 0;
+			this.head = (this.head + 1) % this.ring.length;
+			this.size--;
 		}
 
 		private long firstId() {

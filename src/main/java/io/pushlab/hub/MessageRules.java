@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import com.ibm.icu.lang.UCharacter;
+import com.ibm.icu.lang.UProperty;
 import com.ibm.icu.text.SpoofChecker;
+import com.ibm.icu.util.ULocale;
 
 /**
  * The contract's rules for names and texts, shared by every transport. Each check returns
@@ -57,6 +60,11 @@ public final class MessageRules {
 		if (name == null || !USER.matcher(name).matches()) {
 			return field + ": must be 1 to 32 letters, digits, _ . or -";
 		}
+		int invisible = firstInvisible(name);
+		if (invisible >= 0) {
+			return field + ": holds an invisible character (U+%04X, such as a Hangul filler); use visible letters"
+				.formatted(invisible);
+		}
 		if (Spoofing.CHECKER.failsChecks(name)) {
 			return field + ": mixes scripts or digits in a way that can imitate another name"
 					+ " (such as Latin with Cyrillic letters); use one script";
@@ -65,14 +73,38 @@ public final class MessageRules {
 	}
 
 	/**
-	 * The UTS #39 skeleton of a name: two names that look alike (such as {@code paypal}
-	 * and {@code paypa1}, or {@code rn} and {@code m}) have the same skeleton. Name
-	 * ownership is held per skeleton, so nobody can take a look-alike of a name in use.
+	 * The key of a name: two names that look alike (same UTS #39 skeleton, such as
+	 * {@code paypal} and {@code paypa1}, or {@code rn} and {@code m}) or differ only in
+	 * case (such as {@code Carol}, {@code carol} and {@code CAROL}) have the same key.
+	 * Name ownership is held per key, so nobody can take a look-alike or a case variant
+	 * of a name in use. The key is the skeleton of the case-folded skeleton of the name
+	 * in upper case: upper case first, so a capital I (a look-alike of l) and a small i
+	 * meet ({@code ALICE}, {@code AIice} and {@code Alice} share a key).
 	 * @param name a valid user name
-	 * @return its skeleton
+	 * @return its key
 	 */
 	public static String skeleton(String name) {
-		return Spoofing.CHECKER.getSkeleton(name);
+		// U+0130 (capital I with dot above) reads as i; its case mappings add a combining
+		// dot
+		String upper = UCharacter.toUpperCase(ULocale.ROOT, name.replace('\u0130', 'I'));
+		String folded = UCharacter.foldCase(Spoofing.CHECKER.getSkeleton(upper), UCharacter.FOLD_CASE_DEFAULT);
+		return Spoofing.CHECKER.getSkeleton(folded);
+	}
+
+	/**
+	 * @return the first Default_Ignorable_Code_Point of the value (a character that shows
+	 * nothing, such as the Hangul fillers U+3164, U+115F, U+1160, U+FFA0 or the
+	 * zero-width joiner), -1 when there is none
+	 */
+	private static int firstInvisible(String value) {
+		for (int i = 0; i < value.length();) {
+			int c = value.codePointAt(i);
+			if (UCharacter.hasBinaryProperty(c, UProperty.DEFAULT_IGNORABLE_CODE_POINT)) {
+				return c;
+			}
+			i += Character.charCount(c);
+		}
+		return -1;
 	}
 
 	public static String checkClientId(String field, String id) {
@@ -115,13 +147,15 @@ public final class MessageRules {
 
 	/**
 	 * Whether a text shows nothing: every character is white space, a space of any width
-	 * (such as the no-break space U+00A0 or the ideographic space U+3000) or an invisible
-	 * format character (such as the zero-width space U+200B).
+	 * (such as the no-break space U+00A0 or the ideographic space U+3000), an invisible
+	 * format character (such as the zero-width space U+200B) or another
+	 * Default_Ignorable_Code_Point (such as the Hangul filler U+3164).
 	 */
 	static boolean isBlank(String text) {
 		for (int i = 0; i < text.length();) {
 			int c = text.codePointAt(i);
-			if (!Character.isWhitespace(c) && !Character.isSpaceChar(c) && Character.getType(c) != Character.FORMAT) {
+			if (!Character.isWhitespace(c) && !Character.isSpaceChar(c) && Character.getType(c) != Character.FORMAT
+					&& !UCharacter.hasBinaryProperty(c, UProperty.DEFAULT_IGNORABLE_CODE_POINT)) {
 				return false;
 			}
 			i += Character.charCount(c);

@@ -49,7 +49,10 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 	/** The name's owner left less than {@code name-grace} ago: it may come back. */
 	static final CloseStatus NAME_RESERVED = new CloseStatus(4009, "name reserved");
 
-	/** A name that looks like this one (same UTS #39 skeleton) is in use or reserved. */
+	/**
+	 * A name that looks like this one, or differs only in case (same key,
+	 * {@code MessageRules.skeleton}), is in use or reserved.
+	 */
 	static final CloseStatus NAME_CONFUSABLE = new CloseStatus(4009, "name looks like one in use");
 
 	/**
@@ -337,9 +340,16 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 				message.nonce(), this.clock.millis());
 		if (!this.privateChannel.publish(privateMessage)) {
 			// not queued: the addressee may be reconnecting (name reserved) or gone
-			boolean reserved = this.names.check(message.to(), null) == NameRegistry.Claim.RESERVED;
-			throw new FrameException(ErrorCode.USER_OFFLINE, "to: " + message.to() + " is not connected"
-					+ (reserved ? " (the name is reserved for them: they may be reconnecting; send again later)" : ""),
+			// a look-alike or case variant of the name may be connected: to is matched
+			// exactly, never routed to a spelling the sender did not write
+			NameRegistry.Claim claim = this.names.check(message.to(), null);
+			String why = switch (claim) {
+				case RESERVED -> " (the name is reserved for them: they may be reconnecting; send again later)";
+				case CONFUSABLE -> " (a name that looks like it or differs only in case is: write the name exactly"
+						+ " as the member list shows it)";
+				default -> "";
+			};
+			throw new FrameException(ErrorCode.USER_OFFLINE, "to: " + message.to() + " is not connected" + why,
 					message.nonce());
 		}
 	}

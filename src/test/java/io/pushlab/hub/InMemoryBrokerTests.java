@@ -85,6 +85,67 @@ class InMemoryBrokerTests {
 	}
 
 	@Test
+	void largeMessagesAreTrimmedByTheRoomsByteBudgetKeepingTheNewest() {
+		long budget = 256 * 1024;
+		InMemoryBroker broker = new InMemoryBroker(1000, budget, this.codec, Clock.systemUTC(), 10,
+				java.time.Duration.ZERO);
+		String big = "\uD83D\uDE00".repeat(2000);
+		long weight = InMemoryBroker.weight(broker.publish("r", draft(big)));
+		// 2000 emoji held as UTF-16 text and JSON, plus three UTF-8 copies for the frames
+		assertThat(weight).isGreaterThan(2 * 8000 + 3 * 8000);
+		for (int i = 2; i <= 200; i++) {
+			broker.publish("r", draft(big + i));
+			assertThat(broker.retainedBytes("r")).isLessThanOrEqualTo(budget);
+		}
+		Slice all = broker.read("r", 0, 1000);
+		long kept = budget / weight;
+		assertThat(all.messages()).hasSizeBetween((int) kept - 1, (int) kept);
+		assertThat(all.messages().get(all.messages().size() - 1).message().text()).isEqualTo(big + 200);
+		assertThat(all.messages()).extracting(Envelope::id).isSorted().endsWith(200L);
+		assertThat(all.gap()).isTrue();
+		long oldest = all.messages().get(0).id();
+		assertThat(broker.find("r", oldest - 1)).isEmpty();
+		assertThat(broker.read("r", oldest - 1, 10).gap()).isFalse();
+		assertThat(broker.read("r", oldest - 2, 10).gap()).isTrue();
+		List<Envelope> replay = new ArrayList<>();
+		AtomicBoolean gap = new AtomicBoolean();
+		broker.subscribe("r", 0, new Subscriber() {
+			@Override
+			public boolean deliver(Envelope envelope) {
+				return true;
+			}
+
+			@Override
+			public boolean replay(List<Envelope> messages, boolean missed) {
+				replay.addAll(messages);
+				gap.set(missed);
+				return true;
+			}
+		});
+		assertThat(replay).extracting(Envelope::id)
+			.containsExactlyElementsOf(all.messages().stream().map(Envelope::id).toList());
+		assertThat(gap).isTrue();
+		// small messages fill the budget again up to the count bound
+		for (int i = 0; i < 1000; i++) {
+			broker.publish("r", draft("hi"));
+		}
+		assertThat(broker.read("r", 0, 2000).messages()).hasSizeGreaterThan(100)
+			.allSatisfy((envelope) -> assertThat(envelope.message().text()).isEqualTo("hi"));
+		assertThat(broker.retainedBytes("r")).isLessThanOrEqualTo(budget);
+	}
+
+	@Test
+	void aMessageLargerThanTheBudgetIsStillKeptAsTheNewest() {
+		InMemoryBroker broker = new InMemoryBroker(10, 1024, this.codec, Clock.systemUTC(), 10,
+				java.time.Duration.ZERO);
+		broker.publish("r", draft("x".repeat(5000)));
+		Envelope second = broker.publish("r", draft("y".repeat(5000)));
+		assertThat(broker.read("r", 0, 10).messages()).containsExactly(second);
+		assertThat(broker.find("r", 2)).contains(second);
+		assertThat(broker.lastId("r")).isEqualTo(2);
+	}
+
+	@Test
 	void eachMessageIsSerializedOnceWhateverTheNumberOfSubscribers() {
 		InMemoryBroker broker = broker(10);
 		List<String> seen = Collections.synchronizedList(new ArrayList<>());

@@ -41,9 +41,16 @@ class InMemoryNameRegistryTests {
 	}
 
 	@Test
-	void caseMatters() {
-		this.names.claim("bob", "session-1");
-		assertThat(this.names.claim("Bob", "session-2")).isEqualTo(Claim.GRANTED);
+	void aCaseVariantOfANameInUseIsALookAlike() {
+		this.names.claim("Bob", "session-1");
+		assertThat(this.names.claim("bob", "session-2")).isEqualTo(Claim.CONFUSABLE);
+		assertThat(this.names.claim("BOB", "session-2")).isEqualTo(Claim.CONFUSABLE);
+		assertThat(this.names.check("bob", null)).isEqualTo(Claim.CONFUSABLE);
+		// held under the owner's own spelling only
+		assertThat(this.names.isClaimed("Bob")).isTrue();
+		assertThat(this.names.isClaimed("bob")).isFalse();
+		this.names.release("Bob", "session-1");
+		assertThat(this.names.claim("bob", "session-2")).isEqualTo(Claim.GRANTED);
 	}
 
 	@Test

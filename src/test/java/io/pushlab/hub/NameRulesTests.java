@@ -46,4 +46,30 @@ class NameRulesTests {
 		assertThat(MessageRules.skeleton("alice")).isNotEqualTo(MessageRules.skeleton("bob"));
 	}
 
+	@Test
+	void caseVariantsShareAKeyAndLookAlikesStillDo() {
+		String key = MessageRules.skeleton("Alice");
+		for (String variant : new String[] { "alice", "ALICE", "aLiCe", "AIice", "A1ice", "Al\u0130ce", "Al\u0131ce",
+				"\uFF21lice", "\uD835\uDC00lice" }) {
+			assertThat(MessageRules.skeleton(variant)).as(variant).isEqualTo(key);
+		}
+		assertThat(MessageRules.skeleton("Carol")).isEqualTo(MessageRules.skeleton("CAROL"))
+			.isEqualTo(MessageRules.skeleton("carol"));
+		assertThat(MessageRules.skeleton("Straße")).isEqualTo(MessageRules.skeleton("STRASSE"));
+		assertThat(MessageRules.skeleton("Иван")).isEqualTo(MessageRules.skeleton("ИВАН"));
+		assertThat(MessageRules.skeleton("Carol")).isNotEqualTo(MessageRules.skeleton("Caryl"));
+	}
+
+	@Test
+	void invisibleCharactersInANameAreRefused() {
+		for (String name : new String[] { "\u3164", "\u3164\u3164", "\u115F", "\u1160", "\uFFA0", "Alice\u3164" }) {
+			assertThat(MessageRules.checkUser("user", name)).as("U+%04X", (int) name.charAt(name.length() - 1))
+				.startsWith("user: holds an invisible character (U+");
+		}
+		assertThat(MessageRules.checkUser("from", "Alice\u3164"))
+			.isEqualTo("from: holds an invisible character (U+3164, such as a Hangul filler); use visible letters");
+		// Hangul itself is welcome
+		assertThat(MessageRules.checkUser("user", "\uD55C\uAE00")).isNull();
+	}
+
 }

@@ -19,13 +19,14 @@ class TextRulesTests {
 	@Test
 	void aTextThatShowsNothingIsBlank() {
 		for (String blank : new String[] { "", " \t\n", "\u00a0", "\u3000", "\u2007\u202f", "\u200b", "\ufeff",
-				"\u2060 " }) {
+				"\u2060 ", "\u3164", "\u115f\u1160", "\uffa0", "\u034f", "\u180e " }) {
 			assertThat(this.rules.checkText("text", blank)).as("U+%04X", blank.isEmpty() ? 0 : (int) blank.charAt(0))
 				.isEqualTo("text: must be 1 to 5 characters, not blank");
 		}
 		assertThat(this.rules.checkText("text", "\u00a0a")).isNull();
 		assertThat(this.rules.checkText("text", "\u200bx")).isNull();
 		assertThat(this.rules.checkText("text", "。")).isNull();
+		assertThat(this.rules.checkText("text", "\u3164\uD55C")).isNull();
 	}
 
 	@Test

@@ -16,7 +16,10 @@ import org.springframework.test.context.ActiveProfiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "pushlab.history-size=1500")
+// 1100 short messages in one room: a history budget (history-bytes, and few rooms so the
+// heap's share per room is large) that holds them all
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "pushlab.history-size=1500", "pushlab.history-bytes=8388608", "pushlab.rooms.max=20" })
 @ActiveProfiles("test")
 class ShortPollingTests {
 

@@ -1,8 +1,10 @@
 package io.pushlab.websocket;
 
 import java.net.URLEncoder;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import io.pushlab.support.Api;
@@ -14,9 +16,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Names that imitate others (UTS #39): a confusable mix of scripts fails the handshake,
- * and a look-alike of a name in use is closed with 4009; {@code GET /api/names/check}
- * gives the handshake's verdict on a name beforehand.
+ * Names that imitate others (UTS #39): a confusable mix of scripts fails the handshake, a
+ * look-alike or case variant of a name in use is closed with 4009, and an invisible name
+ * fails the handshake; {@code GET /api/names/check} gives the handshake's verdict on a
+ * name beforehand.
  */
 @ChatServerTest
 class ConfusableNameTests {
@@ -81,6 +84,54 @@ class ConfusableNameTests {
 			owner.awaitFrame((frame) -> frame.path("type").asString().equals("history"));
 			assertThat(owner.isClosed()).isFalse();
 		}
+	}
+
+	@Test
+	void aCaseVariantOfANameInUseIsRefusedForChatAndPostAndPrivateMessagesAreNotRerouted() {
+		String lower = NameGraceTests.randomName("carol");
+		String owner = "C" + lower.substring(1);
+		String shouting = lower.toUpperCase(Locale.ROOT);
+		// a capital I with a dot above (U+0130) for the i of a lower-case name
+		String dotted = NameGraceTests.randomName("alice").replace('i', '\u0130');
+		try (ChatClient carol = ChatClient.connect(ChatClient.browser(this.port), this.port, owner);
+				ChatClient alice = ChatClient.connect(ChatClient.browser(this.port), this.port,
+						dotted.replace('\u0130', 'i'));
+				ChatClient sender = ChatClient.connect(this.port, NameGraceTests.randomName("sender"))) {
+			carol.join("lobby");
+			carol.awaitFrame((frame) -> frame.path("type").asString().equals("history"));
+			alice.join("lobby");
+			alice.awaitFrame((frame) -> frame.path("type").asString().equals("history"));
+			for (String variant : List.of(lower, shouting, dotted)) {
+				try (ChatClient impostor = ChatClient.connect(ChatClient.browser(this.port), this.port, variant)) {
+					assertThat(impostor.awaitClose()).as(variant).isEqualTo(4009);
+					assertThat(impostor.closeReason()).isEqualTo("name looks like one in use");
+				}
+			}
+			HttpResponse<String> post = new Api(this.port).post("/api/rooms/lobby/messages",
+					"{\"from\":\"" + shouting + "\",\"text\":\"hi\"}");
+			assertThat(post.statusCode()).isEqualTo(409);
+			assertThat(Api.parse(post.body()).path("detail").asString())
+				.startsWith("from: " + shouting + " looks like the name of a connected chat user");
+			sender.send("type", "private", "to", lower, "text", "for carol?", "nonce", "p1");
+			JsonNode error = sender.awaitReply("error", "p1");
+			assertThat(error.path("code").asString()).isEqualTo("user_offline");
+			assertThat(error.path("message").asString()).startsWith("to: " + lower + " is not connected (a name that")
+				.contains("differs only in case");
+			sender.send("type", "private", "to", owner, "text", "for Carol", "nonce", "p2");
+			assertThat(carol.awaitFrame((frame) -> "private".equals(frame.path("type").asString()))
+				.path("text")
+				.asString()).isEqualTo("for Carol");
+			assertThat(carol.frames("private")).hasSize(1);
+			assertThat(carol.isClosed()).isFalse();
+			assertThat(alice.isClosed()).isFalse();
+		}
+	}
+
+	@Test
+	void anInvisibleNameFailsTheHandshake() {
+		// U+3164 HANGUL FILLER is a letter (Lo) that shows nothing
+		assertThat(ChatClient.refusedHandshake(this.port, "\u3164", Map.of())).isEqualTo(403);
+		assertThat(ChatClient.refusedHandshake(this.port, "bob\uFFA0", Map.of())).isEqualTo(403);
 	}
 
 }
