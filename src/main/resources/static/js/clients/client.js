@@ -179,10 +179,12 @@ export class Sequencer {
    * reads the room again from its first message (or {@link Sequencer#verify} does). A restart that has already
    * published past the old cursor cannot be told from the wire.
    * @param {number} last the room's newest id, as the server reports it
+   * @param {number|null} known what this client had received when it sent the request that
+   *   reported `last` (messages that came since may be newer than `last`)
    * @returns {boolean} whether the room restarted
    */
-  restartedBelow(last) {
-    if (this.received === null || !(last < this.received)) {
+  restartedBelow(last, known) {
+    if (known === null || known === undefined || !(last < known)) {
       return false;
     }
     this.client.emit('restart', { room: this.room, cursor: this.cursor, last });
@@ -203,6 +205,7 @@ export class Sequencer {
       return false;
     }
     this.pending = [];
+    const known = this.received;
     let last = null;
     try {
       last = await readLast();
@@ -210,7 +213,7 @@ export class Sequencer {
     catch (e) {
       // the room cannot be read now: carry on from the cursor
     }
-    if (last !== null && this.restartedBelow(last)) {
+    if (last !== null && this.restartedBelow(last, known)) {
       // what came live meanwhile may also be in the re-read room: not a duplicate
       for (const batch of this.pending) {
         batch.overlap = true;

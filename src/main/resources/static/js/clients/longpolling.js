@@ -68,7 +68,8 @@ export class LongPollingClient extends TechniqueClient {
         this.cost.open = 1;
         const timeout = this.nextTimeout();
         this.emit('state', { state: 'open', timeout });
-        const url = `/api/rooms/${this.room}/longpoll?client=${this.client}&after=${this.sequencer.received}`
+        const known = this.sequencer.received;
+        const url = `/api/rooms/${this.room}/longpoll?client=${this.client}&after=${known}`
           + `&timeout=${timeout}`;
         const { response, text, bytes } = await fetchCounted(url, { signal: controller.signal });
         this.cost.open = 0;
@@ -90,7 +91,7 @@ export class LongPollingClient extends TechniqueClient {
         const data = JSON.parse(text);
         failures = 0;
         const via = this.downSince === null ? 'live' : 'catch-up';
-        if (!this.sequencer.restartedBelow(data.last)) {
+        if (!this.sequencer.restartedBelow(data.last, known)) {
           this.sequencer.accept(data.messages, via);
         }
         this.markUp();

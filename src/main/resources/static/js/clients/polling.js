@@ -63,8 +63,8 @@ export class PollingClient extends TechniqueClient {
     let wait = this.nextInterval();
     try {
       this.cost.open = 1;
-      const { response, text, bytes } = await fetchCounted(
-        `/api/rooms/${this.room}/messages?after=${this.sequencer.received}`);
+      const known = this.sequencer.received;
+      const { response, text, bytes } = await fetchCounted(`/api/rooms/${this.room}/messages?after=${known}`);
       this.cost.open = 0;
       if (mine !== this.generation) {
         return;
@@ -77,7 +77,7 @@ export class PollingClient extends TechniqueClient {
       }
       const data = JSON.parse(text);
       const via = this.downSince === null ? 'live' : 'catch-up';
-      if (this.sequencer.restartedBelow(data.last)) {
+      if (this.sequencer.restartedBelow(data.last, known)) {
         // the server numbers the room from 1 again: read it from there at once
         wait = 0;
       }
