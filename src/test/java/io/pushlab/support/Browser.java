@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
+import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -81,6 +83,32 @@ public final class Browser implements AutoCloseable {
 	 */
 	public WebDriverWait waiting(Duration timeout) {
 		return new WebDriverWait(this.driver, timeout);
+	}
+
+	/**
+	 * Waits until the page's status ({@code [data-role=status]}) contains a text.
+	 * @param text the text
+	 * @param timeout how long to wait
+	 */
+	public void awaitStatus(String text, Duration timeout) {
+		waiting(timeout)
+			.until((driver) -> driver.findElement(By.cssSelector("[data-role=status]")).getText().contains(text));
+	}
+
+	/**
+	 * Opens the chat page and connects under a name, as a user does: types it in the
+	 * connect form and waits until the page says it is connected.
+	 * @param pageUrl the page's address ({@code …/websocket?room=…})
+	 * @param name the chat name
+	 * @param timeout how long to wait for the connection
+	 */
+	public void connectChat(String pageUrl, String name, Duration timeout) {
+		this.driver.get(pageUrl);
+		WebElement user = this.driver.findElement(By.cssSelector("[data-role=connect-form] input[name=user]"));
+		user.clear();
+		user.sendKeys(name);
+		this.driver.findElement(By.cssSelector("[data-role=connect-form] button[type=submit]")).click();
+		awaitStatus("connected as " + name, timeout);
 	}
 
 	@Override

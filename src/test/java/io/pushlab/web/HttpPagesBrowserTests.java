@@ -38,11 +38,6 @@ class HttpPagesBrowserTests {
 		return "http://127.0.0.1:" + this.port + path;
 	}
 
-	private static void awaitStatus(Browser browser, String text) {
-		browser.waiting(WAIT)
-			.until((driver) -> driver.findElement(By.cssSelector("[data-role=status]")).getText().contains(text));
-	}
-
 	private static void awaitMessage(Browser browser, String text) {
 		browser.waiting(WAIT).until((driver) -> texts(driver).contains(text));
 	}
@@ -60,8 +55,8 @@ class HttpPagesBrowserTests {
 		try (Browser sse = Browser.open(); Browser longPolling = Browser.open()) {
 			sse.driver().get(url("/sse?room=browser-http"));
 			longPolling.driver().get(url("/longpolling?room=browser-http"));
-			awaitStatus(sse, "stream open");
-			awaitStatus(longPolling, "waiting for messages");
+			sse.awaitStatus("stream open", WAIT);
+			longPolling.awaitStatus("waiting for messages", WAIT);
 
 			WebDriver page = sse.driver();
 			WebElement from = page.findElement(By.name("from"));
@@ -93,7 +88,7 @@ class HttpPagesBrowserTests {
 		try (Browser browser = Browser.open()) {
 			WebDriver page = browser.driver();
 			page.get(url("/polling?room=browser-errors"));
-			awaitStatus(browser, "polling every");
+			browser.awaitStatus("polling every", WAIT);
 			WebElement from = page.findElement(By.name("from"));
 			from.clear();
 			from.sendKeys("not a valid name!");
@@ -111,7 +106,7 @@ class HttpPagesBrowserTests {
 		try (Browser browser = Browser.open()) {
 			WebDriver page = browser.driver();
 			page.get(url("/polling?room=browser-huge-interval"));
-			awaitStatus(browser, "polling every 1000 ms");
+			browser.awaitStatus("polling every 1000 ms", WAIT);
 			WebElement interval = page.findElement(By.name("interval"));
 			interval.clear();
 			// above 2^31 - 1 ms setTimeout fires at once: a request loop if the value
@@ -134,13 +129,13 @@ class HttpPagesBrowserTests {
 			interval.sendKeys("2000", Keys.TAB);
 			assertThat(interval.getDomAttribute("aria-invalid")).isNull();
 			assertThat(error.isDisplayed()).isFalse();
-			awaitStatus(browser, "polling every 2000 ms");
+			browser.awaitStatus("polling every 2000 ms", WAIT);
 
 			// Enter takes the value as leaving the field does, without reloading the page
 			((JavascriptExecutor) page).executeScript("window.notReloaded = true;");
 			interval.clear();
 			interval.sendKeys("3000", Keys.ENTER);
-			awaitStatus(browser, "polling every 3000 ms");
+			browser.awaitStatus("polling every 3000 ms", WAIT);
 			assertThat(((JavascriptExecutor) page).executeScript("return window.notReloaded === true;"))
 				.isEqualTo(true);
 			assertThat(page.getCurrentUrl()).doesNotContain("interval=");
@@ -156,7 +151,7 @@ class HttpPagesBrowserTests {
 		try (Browser browser = Browser.open()) {
 			WebDriver page = browser.driver();
 			page.get(url("/sse?room=browser-sse-retry"));
-			awaitStatus(browser, "stream open");
+			browser.awaitStatus("stream open", WAIT);
 			WebElement retry = page.findElement(By.name("retry"));
 			retry.sendKeys("100", Keys.TAB);
 			WebElement error = page.findElement(By.id(retry.getDomAttribute("aria-describedby")));
@@ -172,7 +167,7 @@ class HttpPagesBrowserTests {
 		try (Browser browser = Browser.open()) {
 			WebDriver page = browser.driver();
 			page.get(url("/polling?room=browser-stale-error"));
-			awaitStatus(browser, "polling every");
+			browser.awaitStatus("polling every", WAIT);
 			WebElement text = page.findElement(By.name("text"));
 			WebElement send = page.findElement(By.cssSelector("[data-role=send-form] button[type=submit]"));
 			WebElement error = page.findElement(By.cssSelector("[data-role=send-error]"));
@@ -215,10 +210,10 @@ class HttpPagesBrowserTests {
 		try (Browser browser = Browser.open()) {
 			WebDriver page = browser.driver();
 			page.get(url("/sse?room=" + room));
-			awaitStatus(browser, "stream open");
+			browser.awaitStatus("stream open", WAIT);
 			WebElement toggle = page.findElement(By.cssSelector("[data-action=toggle]"));
 			toggle.click();
-			awaitStatus(browser, "disconnected");
+			browser.awaitStatus("disconnected", WAIT);
 			for (int i = 1; i <= 3; i++) {
 				api.publish(room, "bob", "missed " + i);
 			}

@@ -39,8 +39,8 @@ class PageClientsBrowserTests {
 	@Test
 	void aPrivateMessageGoesToTheNameTypedInTheToFieldWithoutASharedRoom() {
 		try (Browser ines = Browser.open(); Browser jonas = Browser.open()) {
-			connect(ines, "ines", "to-field-a");
-			connect(jonas, "jonas", "to-field-b");
+			ines.connectChat(url("/websocket?room=to-field-a"), "ines", WAIT);
+			jonas.connectChat(url("/websocket?room=to-field-b"), "jonas", WAIT);
 			WebDriver page = ines.driver();
 			WebElement to = page.findElement(By.cssSelector("[data-role=private-form] input[name=to]"));
 			to.sendKeys("jonas");
@@ -75,7 +75,7 @@ class PageClientsBrowserTests {
 		try (Browser browser = Browser.open()) {
 			WebDriver page = browser.driver();
 			page.get(url("/sse?room=sse-retry"));
-			awaitStatus(browser, "stream open");
+			browser.awaitStatus("stream open", WAIT);
 			assertThat(page.findElement(By.cssSelector("[data-role=retry-note]")).getText())
 				.contains("server's default");
 			// record the address of every EventSource the page opens from now on
@@ -89,7 +89,7 @@ class PageClientsBrowserTests {
 			browser.waiting(WAIT).until((driver) -> !streams(driver).isEmpty());
 			assertThat(streams(page).get(0)).contains("/api/rooms/sse-retry/events?lastEventId=")
 				.endsWith("&retry=1500");
-			awaitStatus(browser, "stream open");
+			browser.awaitStatus("stream open", WAIT);
 			assertThat(page.findElement(By.cssSelector("[data-role=retry-note]")).getText()).startsWith("1500 ms");
 
 			// out of the bounds the server accepts (500..60,000) is refused next to the
@@ -108,21 +108,6 @@ class PageClientsBrowserTests {
 	@SuppressWarnings("unchecked")
 	private static List<String> streams(WebDriver driver) {
 		return (List<String>) ((JavascriptExecutor) driver).executeScript("return window.streams;");
-	}
-
-	private static void awaitStatus(Browser browser, String text) {
-		browser.waiting(WAIT)
-			.until((driver) -> driver.findElement(By.cssSelector("[data-role=status]")).getText().contains(text));
-	}
-
-	private void connect(Browser browser, String name, String room) {
-		WebDriver driver = browser.driver();
-		driver.get(url("/websocket?room=" + room));
-		WebElement user = driver.findElement(By.cssSelector("[data-role=connect-form] input[name=user]"));
-		user.clear();
-		user.sendKeys(name);
-		driver.findElement(By.cssSelector("[data-role=connect-form] button[type=submit]")).click();
-		awaitStatus(browser, "connected as " + name);
 	}
 
 	@SuppressWarnings("unchecked")

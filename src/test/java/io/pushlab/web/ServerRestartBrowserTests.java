@@ -10,10 +10,8 @@ import io.pushlab.PushLabApplication;
 import io.pushlab.support.Api;
 import io.pushlab.support.Browser;
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -45,10 +43,14 @@ class ServerRestartBrowserTests {
 				Browser webSocket = Browser.open()) {
 			Map<String, Browser> browsers = Map.of("polling", polling, "longpolling", longPolling, "sse", sse,
 					"websocket", webSocket);
-			browsers.forEach((name, browser) -> browser.driver().get("http://127.0.0.1:" + port + PAGES.get(name)));
-			connect(webSocket.driver());
-			awaitStatus(sse, "stream open");
-			awaitStatus(longPolling, "waiting for messages");
+			browsers.forEach((name, browser) -> {
+				if (!name.equals("websocket")) {
+					browser.driver().get("http://127.0.0.1:" + port + PAGES.get(name));
+				}
+			});
+			webSocket.connectChat("http://127.0.0.1:" + port + PAGES.get("websocket"), "restarter", WAIT);
+			sse.awaitStatus("stream open", WAIT);
+			longPolling.awaitStatus("waiting for messages", WAIT);
 			Api api = new Api(port);
 			for (int i = 1; i <= 5; i++) {
 				api.publish(ROOM, "alice", "before restart " + i);
@@ -93,18 +95,6 @@ class ServerRestartBrowserTests {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			return socket.getLocalPort();
 		}
-	}
-
-	private static void connect(WebDriver driver) {
-		WebElement user = driver.findElement(By.cssSelector("[data-role=connect-form] input[name=user]"));
-		user.clear();
-		user.sendKeys("restarter");
-		driver.findElement(By.cssSelector("[data-role=connect-form] button[type=submit]")).click();
-	}
-
-	private static void awaitStatus(Browser browser, String text) {
-		browser.waiting(WAIT)
-			.until((driver) -> driver.findElement(By.cssSelector("[data-role=status]")).getText().contains(text));
 	}
 
 	@SuppressWarnings("unchecked")

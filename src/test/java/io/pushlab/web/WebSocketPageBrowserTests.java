@@ -37,7 +37,7 @@ class WebSocketPageBrowserTests {
 	void aJoinTheServerRefusesIsRolledBackShownByTheRoomFieldAndNotSentAgain() {
 		try (Browser browser = Browser.open()) {
 			WebDriver page = browser.driver();
-			connect(browser, "mona", "cap-a");
+			browser.connectChat(url("/websocket?room=cap-a"), "mona", WAIT);
 			awaitPresence(browser, "mona (you)");
 			// record every frame the page sends from now on
 			script(page,
@@ -56,9 +56,9 @@ class WebSocketPageBrowserTests {
 				.isNotEqualTo("Room #cap-c");
 
 			page.findElement(By.cssSelector("[data-action=disconnect]")).click();
-			awaitStatus(browser, "disconnected");
+			browser.awaitStatus("disconnected", WAIT);
 			page.findElement(By.cssSelector("[data-role=connect-form] button[type=submit]")).click();
-			awaitStatus(browser, "connected as mona");
+			browser.awaitStatus("connected as mona", WAIT);
 			browser.waiting(WAIT).until((driver) -> joins(driver, "cap-b") == 2);
 			assertThat(joins(page, "cap-a")).isEqualTo(1);
 			assertThat(joins(page, "cap-c")).as("the refused join is not sent again").isEqualTo(1);
@@ -89,7 +89,7 @@ class WebSocketPageBrowserTests {
 	void aRefusedTextComesBackInTheFieldAndABlankOneIsExplained() {
 		try (Browser browser = Browser.open()) {
 			WebDriver page = browser.driver();
-			connect(browser, "otto", "refused-text");
+			browser.connectChat(url("/websocket?room=refused-text"), "otto", WAIT);
 			page.findElement(By.cssSelector("[data-role=private-form] input[name=to]")).sendKeys("nobody-otto");
 			page.findElement(By.cssSelector("[data-role=private-form] button[type=submit]")).click();
 			browser.waiting(WAIT)
@@ -115,7 +115,7 @@ class WebSocketPageBrowserTests {
 	void theTextLimitCountsAnEmojiAsOneCharacterAsTheServerDoes() {
 		try (Browser browser = Browser.open()) {
 			WebDriver page = browser.driver();
-			connect(browser, "ugo", "emoji-limit");
+			browser.connectChat(url("/websocket?room=emoji-limit"), "ugo", WAIT);
 			// the field has no maxlength in UTF-16 units: 2,000 emoji (4,000 units) are
 			// sent
 			script(page, "const input = document.querySelector('[data-role=chat-form] input[name=text]');"
@@ -140,10 +140,10 @@ class WebSocketPageBrowserTests {
 	void whileDisconnectedThePresenceListSaysItIsUnknown() {
 		try (Browser browser = Browser.open()) {
 			WebDriver page = browser.driver();
-			connect(browser, "lena", "presence-gone");
+			browser.connectChat(url("/websocket?room=presence-gone"), "lena", WAIT);
 			awaitPresence(browser, "lena (you)");
 			page.findElement(By.cssSelector("[data-action=disconnect]")).click();
-			awaitStatus(browser, "disconnected");
+			browser.awaitStatus("disconnected", WAIT);
 			browser.waiting(WAIT)
 				.until((driver) -> driver.findElement(By.cssSelector("[data-role=presence]"))
 					.getText()
@@ -155,24 +155,9 @@ class WebSocketPageBrowserTests {
 		return "http://127.0.0.1:" + this.port + path;
 	}
 
-	private void connect(Browser browser, String name, String room) {
-		WebDriver driver = browser.driver();
-		driver.get(url("/websocket?room=" + room));
-		WebElement user = driver.findElement(By.cssSelector("[data-role=connect-form] input[name=user]"));
-		user.clear();
-		user.sendKeys(name);
-		driver.findElement(By.cssSelector("[data-role=connect-form] button[type=submit]")).click();
-		awaitStatus(browser, "connected as " + name);
-	}
-
 	private static void join(WebDriver page, String room) {
 		page.findElement(By.cssSelector("[data-role=join-form] input[name=room]")).sendKeys(room);
 		page.findElement(By.cssSelector("[data-role=join-form] button[type=submit]")).click();
-	}
-
-	private static void awaitStatus(Browser browser, String text) {
-		browser.waiting(WAIT)
-			.until((driver) -> driver.findElement(By.cssSelector("[data-role=status]")).getText().contains(text));
 	}
 
 	private static void awaitPresence(Browser browser, String text) {
