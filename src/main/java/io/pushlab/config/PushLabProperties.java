@@ -106,8 +106,8 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 	}
 
 	/**
-	 * @param allowedOrigins origins allowed to open a chat connection; empty means same
-	 * origin only
+	 * @param allowedOrigins origins allowed to open a chat connection (and to send the
+	 * recovery drill's drop); empty means same origin only
 	 * @param maxMessageBytes largest accepted frame; larger closes with 1009
 	 * @param maxMessagesPerSecond per-connection rate limit (bursts up to twice); 0 = no
 	 * limit

@@ -179,6 +179,42 @@ class DropTests {
 			.until(() -> this.api.post("/api/rooms/drill-rate/drop", "").statusCode() == 200);
 	}
 
+	HttpResponse<String> dropFrom(String room, String origin) {
+		return this.api.send(HttpRequest.newBuilder(this.api.uri("/api/rooms/" + room + "/drop"))
+			.timeout(Duration.ofSeconds(20))
+			.header("Origin", origin)
+			.POST(HttpRequest.BodyPublishers.noBody())
+			.build());
+	}
+
+	@Test
+	void aDropFromAnotherSitesPageIs403AndEndsNothingWhileTheServersOwnOriginMayDrop() throws Exception {
+		String room = "drill-origin";
+		this.api.publish(room, "alice", "one");
+		try (SseClient sse = SseClient.connect(this.api.uri("/api/rooms/" + room + "/events"), "0")) {
+			assertThat(ids(sse.nextMessages(1, WAIT))).containsExactly(1L);
+			long before = rejected("forbidden_origin");
+			for (String origin : List.of("https://evil.example", "http://127.0.0.1:1", "null", "http://host:abc")) {
+				HttpResponse<String> refused = dropFrom(room, origin);
+				assertThat(refused.statusCode()).as(origin).isEqualTo(403);
+				assertThat(refused.headers().firstValue("Content-Type"))
+					.hasValueSatisfying((type) -> assertThat(type).startsWith("application/problem+json"));
+				assertThat(Api.parse(refused.body()).get("detail").asString()).isEqualTo(DropController.FOREIGN_ORIGIN);
+			}
+			assertThat(rejected("forbidden_origin") - before).isEqualTo(4);
+			// the stream was not ended: it still gets what is published
+			this.api.publish(room, "alice", "two");
+			assertThat(ids(sse.nextMessages(1, WAIT))).containsExactly(2L);
+			assertThat(sse.ended()).isFalse();
+
+			// the server's own page may drop it
+			HttpResponse<String> allowed = dropFrom(room, this.api.base());
+			assertThat(allowed.statusCode()).isEqualTo(200);
+			assertThat(Api.parse(allowed.body()).get("sse").asInt()).isEqualTo(1);
+			await().atMost(WAIT).until(sse::ended);
+		}
+	}
+
 	@Test
 	void anInvalidRoomOrScopeIs400NamingTheField() {
 		HttpResponse<String> badRoom = this.api.post("/api/rooms/Not_A_Room/drop", "");
