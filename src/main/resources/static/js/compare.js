@@ -29,6 +29,31 @@ const RECOVERY = { polling: 'the next short poll', longpolling: 'the long-poll a
 const DROP_NOTICE_MS = 8000;
 const COLORS = { polling: '#d9822b', longpolling: '#8e44ad', sse: '#1f9d8a', websocket: '#2454d6' };
 const session = randomId().replace(/[^A-Za-z0-9]/g, '').slice(0, 10);
+/** Below this chart width (px) a chart is laid out for a phone: legend below, fewer ticks, shorter titles. */
+const NARROW_CHART = 480;
+
+/**
+ * Fits a chart's legend, ticks and axis titles to its width; Chart.js calls it on every
+ * resize (onResize), so it holds when a phone turns or a window narrows.
+ */
+function fitChart(chart, { width }) {
+  const narrow = width < NARROW_CHART;
+  const { options } = chart;
+  const font = { size: narrow ? 11 : 12 };
+  options.plugins.legend.position = narrow ? 'bottom' : 'top';
+  options.plugins.legend.labels = { boxWidth: narrow ? 12 : 30, boxHeight: narrow ? 8 : 12, padding: narrow ? 8 : 10, font };
+  for (const scale of Object.values(options.scales)) {
+    scale.ticks.maxTicksLimit = narrow ? scale.ticks.narrowLimit : scale.ticks.wideLimit;
+    scale.ticks.font = font;
+    scale.title.text = narrow ? scale.title.short : scale.title.long;
+    scale.title.font = font;
+  }
+}
+
+/** Options of a responsive chart whose layout follows its width (fitChart). */
+function fittedOptions(options) {
+  return { ...options, animation: false, responsive: true, maintainAspectRatio: false, onResize: fitChart };
+}
 
 /** What this page published: nonce → { seq, t0 }. */
 let sent = new Map();
@@ -80,12 +105,12 @@ class Panel {
       type: 'line',
       data: { labels: [], datasets: [{ label: 'latency (ms)', data: [], borderColor: COLORS[technique],
         backgroundColor: COLORS[technique], pointRadius: 2, borderWidth: 1.5, tension: 0.2 }] },
-      options: {
-        animation: false, responsive: true, maintainAspectRatio: false,
+      options: fittedOptions({
         plugins: { legend: { display: false } },
-        scales: { x: { title: { display: true, text: 'message' }, ticks: { maxTicksLimit: 8 } },
-          y: { beginAtZero: true, title: { display: true, text: 'ms' } } },
-      },
+        scales: { x: { title: { display: true, long: 'message', short: 'message' }, ticks: { wideLimit: 8, narrowLimit: 5 } },
+          y: { beginAtZero: true, title: { display: true, long: 'latency (ms)', short: 'ms' },
+            ticks: { wideLimit: 6, narrowLimit: 4 } } },
+      }),
     });
     this.client = null;
     this.reset();
@@ -506,11 +531,14 @@ const distribution = new Chart(page.querySelector('[data-role="cdf-chart"]'), {
   type: 'line',
   data: { datasets: TECHNIQUES.map((technique) => ({ label: technique, data: [], borderColor: COLORS[technique],
     backgroundColor: COLORS[technique], pointRadius: 0, borderWidth: 2, stepped: true })) },
-  options: {
-    animation: false, responsive: true, maintainAspectRatio: false, parsing: false,
-    scales: { x: { type: 'linear', beginAtZero: true, title: { display: true, text: 'latency (ms)' } },
-      y: { min: 0, max: 100, title: { display: true, text: 'percentile of messages (%)' } } },
-  },
+  options: fittedOptions({
+    parsing: false,
+    plugins: { legend: {} },
+    scales: { x: { type: 'linear', beginAtZero: true, title: { display: true, long: 'latency (ms)', short: 'latency (ms)' },
+      ticks: { wideLimit: 11, narrowLimit: 5 } },
+    y: { min: 0, max: 100, title: { display: true, long: 'percentile of messages (%)', short: '% of messages' },
+      ticks: { stepSize: 25, wideLimit: 5, narrowLimit: 5 } } },
+  }),
 });
 const drawn = {};
 

@@ -221,7 +221,9 @@ decodeForm.querySelectorAll('[data-example]').forEach((button) => {
 
 // 4 · The hand-written server, live
 const rawPort = Number(page.dataset.rawPort);
-const rawUrl = `ws://${location.hostname}:${rawPort}/lab`;
+/** The path the page opens on the raw server (which answers any path): the handshake example shows it too. */
+const RAW_PATH = '/lab';
+const rawUrl = `ws://${location.hostname}:${rawPort}${RAW_PATH}`;
 const rawForm = page.querySelector('[data-role="raw-form"]');
 const rawLog = page.querySelector('[data-role="raw-log"]');
 const connectButton = page.querySelector('[data-action="connect"]');
@@ -289,6 +291,7 @@ function send(data, what) {
 }
 
 page.querySelector('[data-role="raw-url"]').textContent = rawUrl;
+page.querySelector('[data-role="request-path"]').textContent = RAW_PATH;
 if (rawPort > 0 && !rawBlocked) {
   page.querySelector('[data-role="request-host"]').textContent = `${location.hostname}:${rawPort}`;
   connectButton.addEventListener('click', connect);

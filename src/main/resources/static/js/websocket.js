@@ -4,7 +4,8 @@
 // This module draws conversations, presence and errors. User text is only ever put in the
 // page with textContent (el()).
 import {
-  Counters, MessageList, ROOM_PATTERN, TEXT_MAX_CHARS, appUrl, el, formatTime, initialRoom, randomId, setStatus,
+  Counters, MessageList, ROOM_PATTERN, TEXT_MAX_CHARS, appUrl, el, fieldError, formatTime, initialRoom, randomId,
+  setStatus,
 } from './common.js';
 import { ChatClient } from './clients/websocket.js';
 import { stallWatch } from './stall.js';
@@ -620,13 +621,22 @@ joinForm.addEventListener('submit', (event) => {
   joinForm.elements.room.value = '';
 });
 
+// a bad name is the To field's error: shown next to it, and gone once the name is corrected
+privateForm.elements.to.addEventListener('input', () => {
+  if (privateForm.elements.to.value.trim() === '' || USER_PATTERN.test(privateForm.elements.to.value.trim())) {
+    fieldError(privateForm.elements.to, '');
+  }
+});
+
 privateForm.addEventListener('submit', (event) => {
   event.preventDefault();
   const to = privateForm.elements.to.value.trim();
   if (!USER_PATTERN.test(to)) {
-    showServerError('invalid_name', 'A name is 1 to 32 letters, digits, _ . or - (no spaces).');
+    fieldError(privateForm.elements.to, 'To: a name is 1 to 32 letters, digits, _ . or - (no spaces).');
+    privateForm.elements.to.focus();
     return;
   }
+  fieldError(privateForm.elements.to, '');
   talkTo(to);
   privateForm.elements.to.value = '';
   chatForm.elements.text.focus();

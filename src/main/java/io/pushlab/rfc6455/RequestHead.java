@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * sent more than once is combined with {@code ", "}. Immutable.
  *
  * @param method the method, e.g. {@code GET}
- * @param target the request target, e.g. {@code /chat}
+ * @param target the request target, e.g. {@code /lab}
  * @param version the HTTP version, e.g. {@code HTTP/1.1}
  * @param headers the header fields by case-insensitive name
  */
@@ -88,7 +88,7 @@ public record RequestHead(String method, String target, String version, Map<Stri
 			}
 			if (inRequestLine && !isRequestLineByte(b)) {
 				throw new HandshakeException("not an HTTP request: byte 0x" + String.format("%02x", b) + " at offset "
-						+ head.size() + " (a request line is printable ASCII, e.g. GET /chat HTTP/1.1)");
+						+ head.size() + " (a request line is printable ASCII, e.g. GET /lab HTTP/1.1)");
 			}
 			head.write(b);
 			if (b == '\n') {
@@ -126,7 +126,7 @@ public record RequestHead(String method, String target, String version, Map<Stri
 		}
 		Matcher requestLine = REQUEST_LINE.matcher(lines.get(0));
 		if (!requestLine.matches()) {
-			throw new HandshakeException("malformed request line (expected e.g. GET /chat HTTP/1.1)");
+			throw new HandshakeException("malformed request line (expected e.g. GET /lab HTTP/1.1)");
 		}
 		Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
 		for (String line : lines.subList(1, lines.size())) {

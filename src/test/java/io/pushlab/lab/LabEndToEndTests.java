@@ -215,6 +215,34 @@ class LabEndToEndTests {
 	}
 
 	@Test
+	void theHandshakeExampleNamesThePathAndHostThePageReallyOpens() {
+		try (Browser browser = Browser.open()) {
+			WebDriver driver = browser.driver();
+			driver.get("http://localhost:" + this.port + "/lab");
+			browser.waiting(WAIT)
+				.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("[data-role=raw-url]"),
+						"ws://localhost:"));
+			// record the URL of every WebSocket the page opens
+			((JavascriptExecutor) driver).executeScript("window.opened = []; const Native = window.WebSocket;"
+					+ "window.WebSocket = class extends Native { constructor(url, protocols) {"
+					+ " super(url, protocols); window.opened.push(String(url)); } };");
+			driver.findElement(By.cssSelector("[data-action=connect]")).click();
+			browser.waiting(WAIT).until(ExpectedConditions.textToBe(By.cssSelector("[data-role=status]"), "open"));
+			List<?> opened = (List<?>) ((JavascriptExecutor) driver).executeScript("return window.opened;");
+			assertThat(opened).hasSize(1);
+			URI real = URI.create((String) opened.get(0));
+			assertThat(driver.findElement(By.cssSelector("[data-role=raw-url]")).getText()).isEqualTo(real.toString());
+			List<String> request = driver.findElement(By.cssSelector("pre.wire[aria-label=\"The client's request\"]"))
+				.getText()
+				.lines()
+				.toList();
+			assertThat(request.get(0)).isEqualTo("GET " + real.getPath() + " HTTP/1.1").isEqualTo("GET /lab HTTP/1.1");
+			assertThat(request.get(1)).isEqualTo("Host: localhost:" + this.rawServer.port());
+			assertThat(real.getPort()).isEqualTo(this.rawServer.port());
+		}
+	}
+
+	@Test
 	void theTutorialBugCardsDecodeTheirExamples() {
 		try (Browser browser = Browser.open()) {
 			WebDriver driver = browser.driver();

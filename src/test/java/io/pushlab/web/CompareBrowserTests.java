@@ -64,6 +64,36 @@ class CompareBrowserTests {
 	}
 
 	@Test
+	void atPhoneWidthTheLatencyChartFitsTheViewportAndKeepsARoomyPlot() {
+		try (Browser browser = Browser.open()) {
+			WebDriver page = browser.driver();
+			page.manage().window().setSize(new Dimension(390, 844));
+			page.get("http://127.0.0.1:" + this.port + "/compare?room=compare-phone");
+			browser.waiting(Duration.ofSeconds(20))
+				.until((driver) -> CompareScenario.status(driver, "sse").equals("stream open"));
+			Map<?, ?> layout = (Map<?, ?>) ((JavascriptExecutor) page).executeScript("""
+					const canvas = document.querySelector('[data-role=cdf-chart]');
+					const box = canvas.getBoundingClientRect();
+					const chart = Chart.getChart(canvas);
+					return { innerWidth, scrollWidth: document.documentElement.scrollWidth, left: box.left,
+					  right: box.right, height: box.height, plotHeight: chart.chartArea.bottom - chart.chartArea.top,
+					  legend: chart.options.plugins.legend.position, xTicks: chart.scales.x.ticks.length };
+					""");
+			long innerWidth = ((Number) layout.get("innerWidth")).longValue();
+			assertThat(innerWidth).isLessThanOrEqualTo(390);
+			assertThat(((Number) layout.get("scrollWidth")).longValue()).as("no horizontal scrolling")
+				.isLessThanOrEqualTo(innerWidth);
+			assertThat(((Number) layout.get("left")).doubleValue()).isGreaterThanOrEqualTo(0);
+			assertThat(((Number) layout.get("right")).doubleValue()).isLessThanOrEqualTo(innerWidth);
+			assertThat(((Number) layout.get("height")).doubleValue()).isGreaterThanOrEqualTo(300);
+			assertThat(((Number) layout.get("plotHeight")).doubleValue()).as("the plot, without legend and axes")
+				.isGreaterThanOrEqualTo(200);
+			assertThat(layout.get("legend")).isEqualTo("bottom");
+			assertThat(((Number) layout.get("xTicks")).intValue()).isLessThanOrEqualTo(6);
+		}
+	}
+
+	@Test
 	void anInvalidRoomOrAnOutOfRangeNumberIsRefusedNextToItsFieldAndNothingIsPublished() {
 		String room = "compare-fields";
 		try (Browser browser = Browser.open()) {

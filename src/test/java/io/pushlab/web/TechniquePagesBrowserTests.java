@@ -1,6 +1,11 @@
 package io.pushlab.web;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 import io.pushlab.support.Browser;
 import org.junit.jupiter.api.Test;
@@ -19,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The technique pages in real Chromium: each shows the Spring code that serves it, cut
- * from the source in the jar and rendered as text.
+ * from the source in the jar and rendered as text; a counter has one name on every page,
+ * and every status pill is readable (WCAG AA contrast).
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
@@ -66,6 +72,85 @@ class TechniquePagesBrowserTests {
 			assertThat(row(page, "other-stacks")).contains("ws", "Socket.IO", "Flask", "gevent", "Django Channels");
 			assertThat(row(page, "browser-support")).contains("EventSource", "WebSocket");
 			assertThat(row(page, "connection-limit")).contains("six");
+		}
+	}
+
+	@Test
+	void aQuantityHasTheSameNameOnEveryPageThatShowsItAndSaysWhatItCounts() {
+		// the pages on which each quantity must appear; labels are read from the DOM
+		Map<String, Set<String>> expected = Map.of("reconnects",
+				Set.of("/polling", "/longpolling", "/sse", "/websocket"), "messages-received",
+				Set.of("/polling", "/longpolling", "/sse", "/websocket"), "bytes-received",
+				Set.of("/polling", "/longpolling", "/sse", "/websocket", "/compare"), "requests-made",
+				Set.of("/polling", "/longpolling", "/sse", "/compare"), "empty-responses",
+				Set.of("/polling", "/longpolling"), "recovered", Set.of("/sse", "/websocket"), "requests-served",
+				Set.of("/", "/compare"), "open-connections-server", Set.of("/", "/compare"),
+				"bytes-sent-per-message-server", Set.of("/", "/compare"));
+		Map<String, Set<String>> labels = new TreeMap<>();
+		Map<String, Set<String>> pagesOf = new TreeMap<>();
+		try (Browser browser = Browser.open()) {
+			WebDriver page = browser.driver();
+			for (String path : List.of("/", "/polling", "/longpolling", "/sse", "/websocket", "/compare")) {
+				page.get(url(path));
+				List<?> found = (List<?>) ((JavascriptExecutor) page)
+					.executeScript("return [...document.querySelectorAll('[data-quantity]')].map((node) => ["
+							+ "node.dataset.quantity, node.textContent.trim(), node.closest('[title]')?.title || '']);");
+				assertThat(found).as(path).isNotEmpty();
+				for (Object item : found) {
+					List<?> entry = (List<?>) item;
+					String quantity = (String) entry.get(0);
+					assertThat((String) entry.get(2)).as(path + " " + quantity + ": a title says what it counts")
+						.isNotBlank();
+					labels.computeIfAbsent(quantity, (key) -> new TreeSet<>()).add((String) entry.get(1));
+					pagesOf.computeIfAbsent(quantity, (key) -> new TreeSet<>()).add(path);
+				}
+			}
+		}
+		expected.forEach((quantity, pages) -> assertThat(pagesOf.get(quantity)).as(quantity).containsAll(pages));
+		labels.forEach((quantity, names) -> assertThat(names).as(quantity + " is named alike everywhere").hasSize(1));
+	}
+
+	@Test
+	void everyStatusPillStateHasAtLeastAaContrast() {
+		try (Browser browser = Browser.open()) {
+			WebDriver page = browser.driver();
+			page.get(url("/polling?room=pill-contrast"));
+			// every state class of .status in the stylesheet, forced on the page's own
+			// pill
+			List<?> ratios = (List<?>) ((JavascriptExecutor) page).executeScript("""
+					const kinds = new Set(['']);
+					for (const sheet of document.styleSheets) {
+					  for (const rule of sheet.cssRules) {
+					    const state = /^\\.status\\.([\\w-]+)$/.exec(rule.selectorText || '');
+					    if (state) kinds.add(state[1]);
+					  }
+					}
+					const rgb = (css) => css.match(/[\\d.]+/g).slice(0, 3).map(Number);
+					const luminance = (css) => {
+					  const [r, g, b] = rgb(css).map((v) => v / 255)
+					    .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+					  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+					};
+					const ratio = (node) => {
+					  const style = getComputedStyle(node);
+					  const [a, b] = [luminance(style.color), luminance(style.backgroundColor)].sort((x, y) => y - x);
+					  return (a + 0.05) / (b + 0.05);
+					};
+					const pill = document.querySelector('[data-role=status]');
+					const result = [...kinds].map((kind) => {
+					  pill.className = `status ${kind}`;
+					  return [kind || 'none', ratio(pill)];
+					});
+					result.push(['pill', ratio(document.querySelector('.pill'))]);
+					return result;
+					""");
+			assertThat(ratios.stream().map((entry) -> String.valueOf(((List<?>) entry).get(0))).toList())
+				.contains("none", "ok", "warn", "bad", "pill");
+			for (Object entry : ratios) {
+				List<?> pair = (List<?>) entry;
+				assertThat(((Number) pair.get(1)).doubleValue()).as("contrast of .status." + pair.get(0))
+					.isGreaterThanOrEqualTo(4.5);
+			}
 		}
 	}
 

@@ -112,6 +112,39 @@ class WebSocketPageBrowserTests {
 	}
 
 	@Test
+	void anInvalidPrivateNameIsShownNextToTheToFieldAndClearedWhenCorrected() {
+		try (Browser browser = Browser.open()) {
+			WebDriver page = browser.driver();
+			browser.connectChat(url("/websocket?room=private-name"), "pia", WAIT);
+			WebElement to = page.findElement(By.cssSelector("[data-role=private-form] input[name=to]"));
+			to.sendKeys("no spaces please");
+			page.findElement(By.cssSelector("[data-role=private-form] button[type=submit]")).click();
+			browser.waiting(WAIT).until((driver) -> "true".equals(to.getDomAttribute("aria-invalid")));
+			WebElement error = page.findElement(By.id(to.getDomAttribute("aria-describedby")));
+			assertThat(error.isDisplayed()).isTrue();
+			assertThat(error.getText()).startsWith("To:").contains("1 to 32 letters");
+			// next to the field: right after its label, in the private form, not in the
+			// server's error list
+			assertThat(script(page,
+					"return arguments[0].previousElementSibling === arguments[1].closest('label')"
+							+ " && arguments[0].closest('[data-role=private-form]') !== null;",
+					error, to))
+				.isEqualTo(true);
+			assertThat(page.findElements(By.cssSelector("[data-role=errors] li"))).isEmpty();
+			assertThat(tabs(page)).doesNotContain("@no spaces please");
+
+			to.clear();
+			to.sendKeys("pias-friend");
+			assertThat(to.getDomAttribute("aria-invalid")).isNull();
+			assertThat(to.getDomAttribute("aria-describedby")).isNull();
+			assertThat(error.isDisplayed()).isFalse();
+			page.findElement(By.cssSelector("[data-role=private-form] button[type=submit]")).click();
+			browser.waiting(WAIT).until((driver) -> tabs(driver).contains("@pias-friend"));
+			assertThat(error.isDisplayed()).isFalse();
+		}
+	}
+
+	@Test
 	void theTextLimitCountsAnEmojiAsOneCharacterAsTheServerDoes() {
 		try (Browser browser = Browser.open()) {
 			WebDriver page = browser.driver();
