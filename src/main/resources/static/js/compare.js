@@ -28,6 +28,8 @@ const RECOVERY = { polling: 'the next short poll', longpolling: 'the long-poll a
 /** A technique that has not noticed a drop within this long was not dropped (nothing open). */
 const DROP_NOTICE_MS = 8000;
 const COLORS = { polling: '#d9822b', longpolling: '#8e44ad', sse: '#1f9d8a', websocket: '#2454d6' };
+// the names the panels' headings use, for the chart's legend
+const NAMES = { polling: 'Short polling', longpolling: 'Long polling', sse: 'Server-Sent Events', websocket: 'WebSocket' };
 const session = randomId().replace(/[^A-Za-z0-9]/g, '').slice(0, 10);
 /** Below this chart width (px) a chart is laid out for a phone: legend below, fewer ticks, shorter titles. */
 const NARROW_CHART = 480;
@@ -529,7 +531,7 @@ async function drop() {
 /** One chart for the four: each technique's latency distribution (percentile against ms), live. */
 const distribution = new Chart(page.querySelector('[data-role="cdf-chart"]'), {
   type: 'line',
-  data: { datasets: TECHNIQUES.map((technique) => ({ label: technique, data: [], borderColor: COLORS[technique],
+  data: { datasets: TECHNIQUES.map((technique) => ({ label: NAMES[technique], data: [], borderColor: COLORS[technique],
     backgroundColor: COLORS[technique], pointRadius: 0, borderWidth: 2, stepped: true })) },
   options: fittedOptions({
     parsing: false,

@@ -64,6 +64,7 @@ class CompareBrowserTests {
 	}
 
 	@Test
+	@SuppressWarnings("unchecked")
 	void atPhoneWidthTheLatencyChartFitsTheViewportAndKeepsARoomyPlot() {
 		try (Browser browser = Browser.open()) {
 			WebDriver page = browser.driver();
@@ -71,14 +72,17 @@ class CompareBrowserTests {
 			page.get("http://127.0.0.1:" + this.port + "/compare?room=compare-phone");
 			browser.waiting(Duration.ofSeconds(20))
 				.until((driver) -> CompareScenario.status(driver, "sse").equals("stream open"));
-			Map<?, ?> layout = (Map<?, ?>) ((JavascriptExecutor) page).executeScript("""
-					const canvas = document.querySelector('[data-role=cdf-chart]');
-					const box = canvas.getBoundingClientRect();
-					const chart = Chart.getChart(canvas);
-					return { innerWidth, scrollWidth: document.documentElement.scrollWidth, left: box.left,
-					  right: box.right, height: box.height, plotHeight: chart.chartArea.bottom - chart.chartArea.top,
-					  legend: chart.options.plugins.legend.position, xTicks: chart.scales.x.ticks.length };
-					""");
+			Map<?, ?> layout = (Map<?, ?>) ((JavascriptExecutor) page).executeScript(
+					"""
+							const canvas = document.querySelector('[data-role=cdf-chart]');
+							const box = canvas.getBoundingClientRect();
+							const chart = Chart.getChart(canvas);
+							return { innerWidth, scrollWidth: document.documentElement.scrollWidth, left: box.left,
+							  right: box.right, height: box.height, plotHeight: chart.chartArea.bottom - chart.chartArea.top,
+							  legend: chart.options.plugins.legend.position, xTicks: chart.scales.x.ticks.length,
+							  names: chart.data.datasets.map((set) => set.label),
+							  headings: [...document.querySelectorAll('[data-panel] h2 > span:first-child')].map((h) => h.textContent) };
+							""");
 			long innerWidth = ((Number) layout.get("innerWidth")).longValue();
 			assertThat(innerWidth).isLessThanOrEqualTo(390);
 			assertThat(((Number) layout.get("scrollWidth")).longValue()).as("no horizontal scrolling")
@@ -90,6 +94,9 @@ class CompareBrowserTests {
 				.isGreaterThanOrEqualTo(200);
 			assertThat(layout.get("legend")).isEqualTo("bottom");
 			assertThat(((Number) layout.get("xTicks")).intValue()).isLessThanOrEqualTo(6);
+			// the legend names the techniques as the panels do, not by their JSON keys
+			assertThat((List<Object>) layout.get("names")).isEqualTo(layout.get("headings"))
+				.containsExactly("Short polling", "Long polling", "Server-Sent Events", "WebSocket");
 		}
 	}
 
@@ -148,7 +155,8 @@ class CompareBrowserTests {
 		List<Map<String, Object>> curves = (List<Map<String, Object>>) js
 			.executeScript("return Chart.getChart(document.querySelector('[data-role=cdf-chart]')).data.datasets"
 					+ ".map((d) => ({ label: d.label, points: d.data.length, last: d.data[d.data.length - 1].y }));");
-		assertThat(curves).extracting((curve) -> curve.get("label")).containsExactly((Object[]) TECHNIQUES);
+		assertThat(curves).extracting((curve) -> curve.get("label"))
+			.containsExactly("Short polling", "Long polling", "Server-Sent Events", "WebSocket");
 		for (Map<String, Object> curve : curves) {
 			assertThat(((Number) curve.get("points")).intValue()).as(curve.get("label") + " points").isEqualTo(20);
 			assertThat(((Number) curve.get("last")).doubleValue()).isEqualTo(100.0);
