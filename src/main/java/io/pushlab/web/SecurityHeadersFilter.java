@@ -24,11 +24,29 @@ class SecurityHeadersFilter extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
+		harden(response);
+		chain.doFilter(request, response);
+	}
+
+	/**
+	 * Also on the error dispatch: an error Tomcat itself forwards to {@code /error} (a
+	 * {@code TRACE}) has had no request dispatch that could set them.
+	 */
+	@Override
+	protected boolean shouldNotFilterErrorDispatch() {
+		return false;
+	}
+
+	/**
+	 * Sets the hardening headers; also used by {@link ProblemErrorReportValve}, which
+	 * answers outside the filter chain.
+	 * @param response the response
+	 */
+	static void harden(HttpServletResponse response) {
 		response.setHeader("X-Content-Type-Options", "nosniff");
 		response.setHeader("X-Frame-Options", "SAMEORIGIN");
 		response.setHeader("Content-Security-Policy", "frame-ancestors 'self'");
 		response.setHeader("Referrer-Policy", "same-origin");
-		chain.doFilter(request, response);
 	}
 
 }
