@@ -89,12 +89,13 @@ public class RedisBroker implements Broker, MessageListener, SubscriptionListene
 	}
 
 	/**
-	 * @throws RoomLimitException when the room is new and the cluster holds its maximum
+	 * @throws RoomLimitException when the room is new and the cluster holds its maximum,
+	 * or the owner its share
 	 */
 	@Override
-	public Envelope publish(String room, Draft draft) {
+	public Envelope publish(String room, Draft draft, String owner) {
 		RoomFeed known = this.feeds.get(room);
-		Envelope envelope = this.log.append(room, draft, (known != null) ? known.lastId() : 0);
+		Envelope envelope = this.log.append(room, draft, (known != null) ? known.lastId() : 0, owner);
 		// held only once Redis took it: a refused room leaves nothing behind here
 		RoomFeed feed = this.feeds.computeIfAbsent(room, this::newFeed);
 		feed.remember(envelope.id());
@@ -150,12 +151,13 @@ public class RedisBroker implements Broker, MessageListener, SubscriptionListene
 	 * wants the whole replay goes live at once and the sync delivers what it missed
 	 * later; one with a replay limit (a chat join's newest messages) cannot be caught up
 	 * that way, so it fails with {@link BrokerUnavailableException}.
-	 * @throws RoomLimitException when the room is new and the cluster holds its maximum
+	 * @throws RoomLimitException when the room is new and the cluster holds its maximum,
+	 * or the owner its share
 	 */
 	@Override
-	public Subscription subscribe(String room, long after, Subscriber subscriber) {
+	public Subscription subscribe(String room, long after, Subscriber subscriber, String owner) {
 		try {
-			this.log.open(room);
+			this.log.open(room, owner);
 		}
 		catch (BrokerUnavailableException ex) {
 			// Redis is away: the room cannot be counted now; the upkeep marks it used
@@ -202,17 +204,17 @@ public class RedisBroker implements Broker, MessageListener, SubscriptionListene
 
 	/**
 	 * @throws RoomLimitException when the room is held neither here nor in Redis and the
-	 * cluster holds its maximum (when Redis is away the room is let through: publishing
-	 * then answers 503)
+	 * cluster holds its maximum, or the owner its share (when Redis is away the room is
+	 * let through: publishing then answers 503)
 	 */
 	@Override
-	public void admit(String room) {
+	public void admit(String room, String owner) {
 		RoomFeed feed = this.feeds.get(room);
 		if (feed != null && feed.size() > 0) {
 			return;
 		}
 		try {
-			this.log.admit(room);
+			this.log.admit(room, owner);
 		}
 		catch (BrokerUnavailableException ex) {
 			// let it through: what comes next answers 503 or catches up later

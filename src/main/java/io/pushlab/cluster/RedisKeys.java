@@ -35,6 +35,23 @@ public final class RedisKeys {
 	}
 
 	/**
+	 * Who created each room held: a hash of room name to owner (a client address), for
+	 * the rooms created on behalf of one; removed with the room.
+	 */
+	String roomOwners() {
+		return this.prefix + "rooms-owner";
+	}
+
+	/**
+	 * The rooms held per owner: a hash of owner to how many of {@link #roomOwners()} it
+	 * created; what {@code pushlab.rooms.max-per-address} bounds. An owner without rooms
+	 * has no field.
+	 */
+	String ownedRooms() {
+		return this.prefix + "rooms-owned";
+	}
+
+	/**
 	 * The last ids of evicted rooms: a sorted set of room names scored by their last id,
 	 * at most 10 × {@code pushlab.rooms.max} of them (the lowest are forgotten first).
 	 */

@@ -31,9 +31,12 @@ import org.springframework.data.redis.core.script.RedisScript;
  * Rooms are bounded cluster-wide: a sorted set ({@link RedisKeys#rooms()}) holds every
  * room with when it was last used (a publish, a read, a subscription, or a subscriber
  * still listening somewhere, see {@link #touch}); creating one more than {@code maxRooms}
- * is refused ({@link RoomLimitException}). {@link #evictIdle} removes the rooms unused
- * for the idle time with their sequence and stream, and remembers their last ids (for the
- * 10 × {@code maxRooms} highest; past that the highest forgotten id is where new rooms
+ * is refused ({@link RoomLimitException}), and so is one more room created on behalf of
+ * an owner (a client address) that holds {@code maxRoomsPerOwner} of them (two hashes,
+ * {@link RedisKeys#roomOwners()} and {@link RedisKeys#ownedRooms()}, kept in step with
+ * the sorted set by the same scripts). {@link #evictIdle} removes the rooms unused for
+ * the idle time with their sequence and stream, and remembers their last ids (for the 10
+ * × {@code maxRooms} highest; past that the highest forgotten id is where new rooms
  * start), so a room created again continues its ids. Each stream also expires in Redis
  * itself after twice the idle time without use, so Redis memory stays bounded even when
  * no instance runs the eviction.
@@ -45,24 +48,50 @@ class RedisRoomLog {
 	 */
 	private static final String ZERO_ID_PREFIX = "{\"id\":0";
 
+	/**
+	 * For a room the rooms set lacks: returns {@code full} when the cluster holds its
+	 * maximum, {@code share} when the owner holds its share, and otherwise, when
+	 * {@code create} holds, counts the room against its owner and remembers who that is
+	 * (the caller then adds it to the rooms set). Formatted with, in order: the KEYS
+	 * index of rooms, room owners and owned rooms; the ARGV of room, most rooms, owner
+	 * ('' for none) and most rooms per owner; {@code share}, {@code full} and
+	 * {@code create}.
+	 */
+	private static final String CREATE = """
+			if not redis.call('ZSCORE', KEYS[%1$d], %4$s) then
+				if redis.call('ZCARD', KEYS[%1$d]) >= tonumber(%5$s) then
+					return %9$s
+				end
+				if %6$s ~= '' and tonumber(redis.call('HGET', KEYS[%3$d], %6$s) or '0') >= tonumber(%7$s) then
+					return %8$s
+				end
+				if %6$s ~= '' and %10$s then
+					redis.call('HINCRBY', KEYS[%3$d], %6$s, 1)
+					redis.call('HSET', KEYS[%2$d], %4$s, %6$s)
+				end
+			end
+			""";
+
 	/** Sets local {@code now} to Redis time in ms. */
 	private static final String NOW = """
 			local t = redis.call('TIME')
 			local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 			""";
 
+	/** {@link #CREATE} for {@link #APPEND}. */
+	private static final String APPEND_CREATE = CREATE.formatted(3, 6, 7, "ARGV[5]", "ARGV[6]", "ARGV[8]", "ARGV[9]",
+			"-2", "-1", "true");
+
 	/**
-	 * KEYS: sequence, log, rooms, evicted rooms, forgotten last id. ARGV: channel, the
-	 * JSON after the id, history size, the lowest id this instance knows is taken (so ids
-	 * never go back, even when Redis lost its data), room, most rooms, stream expiry ms
-	 * (0: none). Returns the id, or -1 when the room is new and the cluster holds its
-	 * maximum of rooms.
+	 * KEYS: sequence, log, rooms, evicted rooms, forgotten last id, room owners, owned
+	 * rooms. ARGV: channel, the JSON after the id, history size, the lowest id this
+	 * instance knows is taken (so ids never go back, even when Redis lost its data),
+	 * room, most rooms, stream expiry ms (0: none), owner ('' for none), most rooms per
+	 * owner. Returns the id, -1 when the room is new and the cluster holds its maximum of
+	 * rooms, or -2 when it is new and the owner holds its share.
 	 */
-	private static final RedisScript<Long> APPEND = RedisScript.of(NOW + """
+	private static final RedisScript<Long> APPEND = RedisScript.of(NOW + APPEND_CREATE + """
 			local room = ARGV[5]
-			if not redis.call('ZSCORE', KEYS[3], room) and redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[6]) then
-				return -1
-			end
 			redis.call('ZADD', KEYS[3], now, room)
 			local id = redis.call('INCR', KEYS[1])
 			local floor = tonumber(ARGV[4])
@@ -92,15 +121,18 @@ class RedisRoomLog {
 			return id
 			""", Long.class);
 
+	/** {@link #CREATE} for {@link #OPEN}: creates in mode {@code open} only. */
+	private static final String OPEN_CREATE = CREATE.formatted(1, 3, 4, "ARGV[1]", "ARGV[2]", "ARGV[5]", "ARGV[6]", "2",
+			"0", "ARGV[4] == 'open'");
+
 	/**
-	 * KEYS: rooms, log. ARGV: room, most rooms, stream expiry ms (0: none), {@code open}
-	 * (records the room as used now) or {@code check}. Returns 1, or 0 when the room is
-	 * new and the cluster holds its maximum of rooms.
+	 * KEYS: rooms, log, room owners, owned rooms. ARGV: room, most rooms, stream expiry
+	 * ms (0: none), {@code open} (creates the room, or records it as used now) or
+	 * {@code check}, owner ('' for none), most rooms per owner. Returns 1, 0 when the
+	 * room is new and the cluster holds its maximum of rooms, or 2 when it is new and the
+	 * owner holds its share.
 	 */
-	private static final RedisScript<Long> OPEN = RedisScript.of(NOW + """
-			if not redis.call('ZSCORE', KEYS[1], ARGV[1]) and redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then
-				return 0
-			end
+	private static final RedisScript<Long> OPEN = RedisScript.of(NOW + OPEN_CREATE + """
 			if ARGV[4] == 'open' then
 				redis.call('ZADD', KEYS[1], now, ARGV[1])
 				if tonumber(ARGV[3]) > 0 then
@@ -125,9 +157,10 @@ class RedisRoomLog {
 			""", Long.class);
 
 	/**
-	 * Removes rooms unused for the idle time. KEYS: rooms, evicted rooms, forgotten last
-	 * id. ARGV: key prefix, idle time ms, most evicted rooms remembered, most rooms per
-	 * run. Returns how many rooms it removed.
+	 * Removes rooms unused for the idle time, and each from its owner's count. KEYS:
+	 * rooms, evicted rooms, forgotten last id, room owners, owned rooms. ARGV: key
+	 * prefix, idle time ms, most evicted rooms remembered, most rooms per run. Returns
+	 * how many rooms it removed.
 	 */
 	private static final RedisScript<Long> EVICT = RedisScript.of(
 			NOW + """
@@ -145,6 +178,13 @@ class RedisRoomLog {
 						end
 						redis.call('DEL', seq, log)
 						redis.call('ZREM', KEYS[1], room)
+						local owner = redis.call('HGET', KEYS[4], room)
+						if owner then
+							redis.call('HDEL', KEYS[4], room)
+							if redis.call('HINCRBY', KEYS[5], owner, -1) <= 0 then
+								redis.call('HDEL', KEYS[5], owner)
+							end
+						end
 					end
 					local over = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[3])
 					if over > 0 then
@@ -235,6 +275,8 @@ class RedisRoomLog {
 
 	private final int maxRooms;
 
+	private final int maxRoomsPerOwner;
+
 	private final long idleTtlMillis;
 
 	/** Twice the idle time: when an unused stream expires in Redis itself; 0: never. */
@@ -243,10 +285,12 @@ class RedisRoomLog {
 	/**
 	 * @param historySize messages each room keeps
 	 * @param maxRooms most rooms held in the cluster at once
+	 * @param maxRoomsPerOwner most rooms one owner created and the cluster holds at once
 	 * @param idleTtl a room unused this long is evicted; zero or negative: never
 	 */
 	RedisRoomLog(StringRedisTemplate redis, RedisKeys keys, MessageCodec codec, JsonMapper jsonMapper, Clock clock,
-			int historySize, int maxRooms, Duration idleTtl) {
+			int historySize, int maxRooms, int maxRoomsPerOwner, Duration idleTtl) {
+		this.maxRoomsPerOwner = maxRoomsPerOwner;
 		this.redis = redis;
 		this.keys = keys;
 		this.codec = codec;
@@ -272,9 +316,12 @@ class RedisRoomLog {
 	 * @param room the room
 	 * @param draft the validated message
 	 * @param floor an id known to be taken already in the room (0 when none)
+	 * @param owner who the room counts against when this creates it, or null
 	 * @return the stored message
+	 * @throws RoomLimitException when the room is new and the cluster holds its maximum,
+	 * or the owner its share
 	 */
-	Envelope append(String room, Draft draft, long floor) {
+	Envelope append(String room, Draft draft, long floor, String owner) {
 		long sentAt = this.clock.millis();
 		String zero = this.codec.toJson(new Message(0, room, draft.from(), draft.text(), draft.nonce(), sentAt));
 		String rest = zero.substring(ZERO_ID_PREFIX.length());
@@ -282,15 +329,19 @@ class RedisRoomLog {
 		try {
 			id = this.redis.execute(APPEND,
 					List.of(this.keys.sequence(room), this.keys.log(room), this.keys.rooms(), this.keys.evictedRooms(),
-							this.keys.forgottenLastId()),
+							this.keys.forgottenLastId(), this.keys.roomOwners(), this.keys.ownedRooms()),
 					this.keys.messagesChannel(), rest, Integer.toString(this.historySize), Long.toString(floor), room,
-					Integer.toString(this.maxRooms), Long.toString(this.expiryMillis));
+					Integer.toString(this.maxRooms), Long.toString(this.expiryMillis), ownerArg(owner),
+					Integer.toString(this.maxRoomsPerOwner));
 		}
 		catch (DataAccessException ex) {
 			throw unavailable(ex);
 		}
 		if (id == null) {
 			throw new BrokerUnavailableException("Redis returned no id", null);
+		}
+		if (id == -2) {
+			throw ownerShare();
 		}
 		if (id < 0) {
 			throw roomLimit();
@@ -385,37 +436,48 @@ class RedisRoomLog {
 	/**
 	 * Records the room as used now, creating it when it is new and the cluster has room.
 	 * @param room the room
-	 * @throws RoomLimitException when the room is new and the cluster holds its maximum
+	 * @param owner who the room counts against when this creates it, or null
+	 * @throws RoomLimitException when the room is new and the cluster holds its maximum,
+	 * or the owner its share
 	 * @throws BrokerUnavailableException when Redis is away
 	 */
-	void open(String room) {
-		if (!openOrCheck(room, "open")) {
-			throw roomLimit();
-		}
+	void open(String room, String owner) {
+		openOrCheck(room, owner, "open");
 	}
 
 	/**
 	 * Checks, without creating anything, that the room exists or could be created now.
 	 * @param room the room
-	 * @throws RoomLimitException when the room is new and the cluster holds its maximum
+	 * @param owner who the room would count against, or null
+	 * @throws RoomLimitException when the room is new and the cluster holds its maximum,
+	 * or the owner its share
 	 * @throws BrokerUnavailableException when Redis is away
 	 */
-	void admit(String room) {
-		if (!openOrCheck(room, "check")) {
-			throw roomLimit();
-		}
+	void admit(String room, String owner) {
+		openOrCheck(room, owner, "check");
 	}
 
-	private boolean openOrCheck(String room, String mode) {
+	private void openOrCheck(String room, String owner, String mode) {
 		Long result;
 		try {
-			result = this.redis.execute(OPEN, List.of(this.keys.rooms(), this.keys.log(room)), room,
-					Integer.toString(this.maxRooms), Long.toString(this.expiryMillis), mode);
+			result = this.redis.execute(OPEN,
+					List.of(this.keys.rooms(), this.keys.log(room), this.keys.roomOwners(), this.keys.ownedRooms()),
+					room, Integer.toString(this.maxRooms), Long.toString(this.expiryMillis), mode, ownerArg(owner),
+					Integer.toString(this.maxRoomsPerOwner));
 		}
 		catch (DataAccessException ex) {
 			throw unavailable(ex);
 		}
-		return result == null || result != 0;
+		if (result != null && result == 0) {
+			throw roomLimit();
+		}
+		if (result != null && result == 2) {
+			throw ownerShare();
+		}
+	}
+
+	private static String ownerArg(String owner) {
+		return (owner != null) ? owner : "";
 	}
 
 	/**
@@ -453,7 +515,8 @@ class RedisRoomLog {
 		Long evicted;
 		try {
 			evicted = this.redis.execute(EVICT,
-					List.of(this.keys.rooms(), this.keys.evictedRooms(), this.keys.forgottenLastId()),
+					List.of(this.keys.rooms(), this.keys.evictedRooms(), this.keys.forgottenLastId(),
+							this.keys.roomOwners(), this.keys.ownedRooms()),
 					this.keys.prefix(), Long.toString(this.idleTtlMillis),
 					Long.toString(Math.min(1_000_000L, 10L * this.maxRooms)), "1000");
 		}
@@ -471,8 +534,16 @@ class RedisRoomLog {
 	}
 
 	private RoomLimitException roomLimit() {
+		return new RoomLimitException(this.maxRooms, retryAfterSeconds());
+	}
+
+	private RoomLimitException ownerShare() {
+		return RoomLimitException.ownerShare(this.maxRoomsPerOwner, this.maxRooms, retryAfterSeconds());
+	}
+
+	private long retryAfterSeconds() {
 		long ttl = this.idleTtlMillis;
-		return new RoomLimitException(this.maxRooms, (ttl > 0) ? Math.min(60, (ttl + 999) / 1000) : 60);
+		return (ttl > 0) ? Math.min(60, (ttl + 999) / 1000) : 60;
 	}
 
 	/**

@@ -77,11 +77,26 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 	 * @param idleTtl a room without subscribers that nobody has published to or read for
 	 * this long is removed with its history (with the Redis broker: from Redis and from
 	 * each instance; an unused room stream also expires in Redis after twice this)
+	 * @param maxPerAddress most rooms created from one remote address and held at once
+	 * (with the Redis broker: in the cluster), from 1 to {@code max}; one more new room
+	 * from that address is answered like one past {@code max}, with a detail naming the
+	 * address's share, while other addresses still create rooms and rooms that exist are
+	 * never refused. Unset: a tenth of {@code max} (at least 1), so one address can never
+	 * hold more than a tenth of the rooms
 	 */
-	public record Rooms(@DefaultValue("1000") @Min(1) int max, @DefaultValue("15m") @NotNull Duration idleTtl) {
+	public record Rooms(@DefaultValue("1000") @Min(1) int max, @DefaultValue("15m") @NotNull Duration idleTtl,
+			Integer maxPerAddress) {
 
 		public Rooms {
 			positive("pushlab.rooms.idle-ttl", idleTtl);
+			if (maxPerAddress == null) {
+				maxPerAddress = Math.max(1, max / 10);
+			}
+			else if (maxPerAddress < 1 || maxPerAddress > max) {
+				throw new IllegalArgumentException(
+						"pushlab.rooms.max-per-address must be between 1 and pushlab.rooms.max (" + max + ") (was "
+								+ maxPerAddress + ")");
+			}
 		}
 	}
 

@@ -14,6 +14,11 @@ import java.util.Optional;
  * ({@link MessageRules}). Rooms are created on first publish or subscribe, may be bounded
  * in number ({@link RoomLimitException}) and removed when idle ({@link #evictIdleRooms});
  * a room's ids never go back, even when it is removed and created again.
+ * <p>
+ * A room may be created on behalf of an owner: an opaque key (a transport passes the
+ * client's remote address). The rooms an owner created count against its share while they
+ * are held, so one owner cannot take every room; using a room that exists is never
+ * refused by the share. A {@code null} owner (the server's own traffic) has no share.
  */
 public interface Broker {
 
@@ -25,7 +30,21 @@ public interface Broker {
 	 * @throws BrokerUnavailableException when the log cannot be written
 	 * @throws RoomLimitException when the room is new and the hub holds its maximum
 	 */
-	Envelope publish(String room, Draft draft);
+	default Envelope publish(String room, Draft draft) {
+		return publish(room, draft, null);
+	}
+
+	/**
+	 * Stores a message in the room and hands it to every subscriber of the room.
+	 * @param room the room
+	 * @param draft the validated message
+	 * @param owner who a room created by this call counts against, or {@code null}
+	 * @return the stored message
+	 * @throws BrokerUnavailableException when the log cannot be written
+	 * @throws RoomLimitException when the room is new and the hub holds its maximum, or
+	 * the owner its share
+	 */
+	Envelope publish(String room, Draft draft, String owner);
 
 	/**
 	 * @param room the room
@@ -65,7 +84,21 @@ public interface Broker {
 	 * @return the registration
 	 * @throws RoomLimitException when the room is new and the hub holds its maximum
 	 */
-	Subscription subscribe(String room, long after, Subscriber subscriber);
+	default Subscription subscribe(String room, long after, Subscriber subscriber) {
+		return subscribe(room, after, subscriber, null);
+	}
+
+	/**
+	 * {@link #subscribe(String, long, Subscriber)} on behalf of an owner.
+	 * @param room the room
+	 * @param after the replay cursor, or -1 for live only
+	 * @param subscriber the subscriber
+	 * @param owner who a room created by this call counts against, or {@code null}
+	 * @return the registration
+	 * @throws RoomLimitException when the room is new and the hub holds its maximum, or
+	 * the owner its share
+	 */
+	Subscription subscribe(String room, long after, Subscriber subscriber, String owner);
 
 	/**
 	 * Checks, without creating anything, that the room exists or could be created now, so
@@ -75,6 +108,17 @@ public interface Broker {
 	 * maximum number of rooms
 	 */
 	default void admit(String room) {
+		admit(room, null);
+	}
+
+	/**
+	 * {@link #admit(String)} on behalf of an owner.
+	 * @param room the room
+	 * @param owner who the room would count against, or {@code null}
+	 * @throws RoomLimitException when the room does not exist and the hub holds its
+	 * maximum number of rooms, or the owner its share
+	 */
+	default void admit(String room, String owner) {
 	}
 
 	/**

@@ -21,13 +21,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * order and delivery order agree. Deliveries are non-blocking hand-offs
  * ({@link Subscriber#deliver}), so a slow subscriber never holds the lock.
  * <p>
- * Rooms are bounded: at most {@code maxRooms} at once (one more is refused with
- * {@link RoomLimitException}), and {@link #evictIdleRooms()} removes a room, with its
- * history, once it has had no subscriber and no publish or read for {@code idleTtl}. An
- * evicted room's last id is remembered (for the newest {@code 10 × maxRooms} evicted
- * rooms; beyond that, the highest forgotten id is kept for every room), and a room
- * created again continues after it: ids never go back, so a client's cursor never skips a
- * new message, and a cursor older than the evicted room's last id reads {@code gap}.
+ * Rooms are bounded: at most {@code maxRooms} at once, and at most
+ * {@code maxRoomsPerOwner} created by one owner and held at once (one more is refused
+ * with {@link RoomLimitException}; using a room that exists never is), and
+ * {@link #evictIdleRooms()} removes a room, with its history, once it has had no
+ * subscriber and no publish or read for {@code idleTtl}. An evicted room's last id is
+ * remembered (for the newest {@code 10 × maxRooms} evicted rooms; beyond that, the
+ * highest forgotten id is kept for every room), and a room created again continues after
+ * it: ids never go back, so a client's cursor never skips a new message, and a cursor
+ * older than the evicted room's last id reads {@code gap}.
  * <p>
  * A room's history is bounded twice: at most {@code historySize} messages, and at most
  * {@code historyBytes} of estimated heap ({@link #weight(Envelope)}: the message, its
@@ -54,6 +56,11 @@ public class InMemoryBroker implements Broker {
 	private final Clock clock;
 
 	private final int maxRooms;
+
+	private final int maxRoomsPerOwner;
+
+	/** Rooms held per owner that created them; an owner without rooms has no entry. */
+	private final ConcurrentMap<String, Integer> owned = new ConcurrentHashMap<>();
 
 	private final long idleTtlMillis;
 
@@ -102,6 +109,23 @@ public class InMemoryBroker implements Broker {
 	 */
 	public InMemoryBroker(int historySize, long historyBytes, MessageCodec codec, Clock clock, int maxRooms,
 			Duration idleTtl) {
+		this(historySize, historyBytes, codec, clock, maxRooms, maxRooms, idleTtl);
+	}
+
+	/**
+	 * @param historySize messages each room keeps
+	 * @param historyBytes estimated heap each room's history may hold (see
+	 * {@link #weight(Envelope)}); the newest message is kept even when larger
+	 * @param codec the message codec
+	 * @param clock the clock of {@code sentAt} and of idleness
+	 * @param maxRooms most rooms held at once
+	 * @param maxRoomsPerOwner most rooms one owner created and held at once
+	 * @param idleTtl a room without subscribers idle this long is evicted by
+	 * {@link #evictIdleRooms()}; zero or negative: never
+	 */
+	public InMemoryBroker(int historySize, long historyBytes, MessageCodec codec, Clock clock, int maxRooms,
+			int maxRoomsPerOwner, Duration idleTtl) {
+		this.maxRoomsPerOwner = maxRoomsPerOwner;
 		this.historySize = historySize;
 		this.historyBytes = historyBytes;
 		this.codec = codec;
@@ -111,14 +135,42 @@ public class InMemoryBroker implements Broker {
 		this.maxEvictedLastIds = (int) Math.min(1_000_000, 10L * maxRooms);
 	}
 
-	private RoomLog room(String room) {
+	private RoomLog room(String room, String owner) {
+		RoomLog log = this.rooms.get(room);
+		if (log != null) {
+			return log;
+		}
 		return this.rooms.computeIfAbsent(room, (name) -> {
 			if (this.held.incrementAndGet() > this.maxRooms) {
 				this.held.decrementAndGet();
 				throw new RoomLimitException(this.maxRooms, retryAfterSeconds());
 			}
-			return new RoomLog(name, this.historySize, this.historyBytes, evictedLastId(name, true));
+			if (owner != null && !claim(owner)) {
+				this.held.decrementAndGet();
+				throw RoomLimitException.ownerShare(this.maxRoomsPerOwner, this.maxRooms, retryAfterSeconds());
+			}
+			return new RoomLog(name, owner, this.historySize, this.historyBytes, evictedLastId(name, true));
 		});
+	}
+
+	/** Counts one more room for the owner. @return false when it holds its share */
+	private boolean claim(String owner) {
+		boolean[] claimed = { false };
+		this.owned.compute(owner, (key, count) -> {
+			int current = (count != null) ? count : 0;
+			if (current >= this.maxRoomsPerOwner) {
+				return count;
+			}
+			claimed[0] = true;
+			return current + 1;
+		});
+		return claimed[0];
+	}
+
+	private void release(String owner) {
+		if (owner != null) {
+			this.owned.computeIfPresent(owner, (key, count) -> (count > 1) ? count - 1 : null);
+		}
 	}
 
 	private long retryAfterSeconds() {
@@ -154,16 +206,22 @@ public class InMemoryBroker implements Broker {
 	}
 
 	@Override
-	public void admit(String room) {
-		if (!this.rooms.containsKey(room) && this.held.get() >= this.maxRooms) {
+	public void admit(String room, String owner) {
+		if (this.rooms.containsKey(room)) {
+			return;
+		}
+		if (this.held.get() >= this.maxRooms) {
 			throw new RoomLimitException(this.maxRooms, retryAfterSeconds());
+		}
+		if (owner != null && ownedBy(owner) >= this.maxRoomsPerOwner) {
+			throw RoomLimitException.ownerShare(this.maxRoomsPerOwner, this.maxRooms, retryAfterSeconds());
 		}
 	}
 
 	@Override
-	public Envelope publish(String room, Draft draft) {
+	public Envelope publish(String room, Draft draft, String owner) {
 		while (true) {
-			Envelope envelope = room(room).publish(draft);
+			Envelope envelope = room(room, owner).publish(draft);
 			if (envelope != null) {
 				return envelope;
 			}
@@ -194,9 +252,9 @@ public class InMemoryBroker implements Broker {
 	}
 
 	@Override
-	public Subscription subscribe(String room, long after, Subscriber subscriber) {
+	public Subscription subscribe(String room, long after, Subscriber subscriber, String owner) {
 		while (true) {
-			Subscription subscription = room(room).subscribe(after, subscriber);
+			Subscription subscription = room(room, owner).subscribe(after, subscriber);
 			if (subscription != null) {
 				return subscription;
 			}
@@ -235,6 +293,14 @@ public class InMemoryBroker implements Broker {
 			return true;
 		}
 		return log.evictIfIdle(Long.MAX_VALUE, false) || !this.rooms.containsKey(room);
+	}
+
+	/**
+	 * @param owner an owner
+	 * @return how many of the rooms held now it created
+	 */
+	public int ownedBy(String owner) {
+		return this.owned.getOrDefault(owner, 0);
 	}
 
 	/**
@@ -316,6 +382,9 @@ public class InMemoryBroker implements Broker {
 
 		private final String name;
 
+		/** Who created the room (its share counts it), or null. */
+		private final String owner;
+
 		/** Orders ids, history and deliveries; held for a publish's whole fan-out. */
 		private final ReentrantLock lock = new ReentrantLock();
 
@@ -335,8 +404,9 @@ public class InMemoryBroker implements Broker {
 		/** Evicted: whoever finds this must take the room anew. Guarded by the lock. */
 		private boolean removed;
 
-		RoomLog(String name, int capacity, long maxBytes, long lastId) {
+		RoomLog(String name, String owner, int capacity, long maxBytes, long lastId) {
 			this.name = name;
+			this.owner = owner;
 			this.history = new History(capacity, maxBytes);
 			this.lastId = lastId;
 			touch();
@@ -363,6 +433,7 @@ public class InMemoryBroker implements Broker {
 				}
 				InMemoryBroker.this.rooms.remove(this.name, this);
 				InMemoryBroker.this.held.decrementAndGet();
+				release(this.owner);
 				return true;
 			}
 			finally {

@@ -182,7 +182,7 @@ final class ClientQueue {
 		if (old != null) {
 			old.close();
 		}
-		Subscription subscription = broker.subscribe(this.room, -1, next);
+		Subscription subscription = broker.subscribe(this.room, -1, next, this.address);
 		synchronized (this) {
 			if (this.feed == next && !this.closed) {
 				this.subscription = subscription;

@@ -125,7 +125,7 @@ public class ClientQueues implements SmartLifecycle, DisposableBean, Droppable {
 		boolean[] created = { false };
 		if (!this.queues.containsKey(key)) {
 			// a room the hub cannot create: refused before a queue is counted
-			this.broker.admit(room);
+			this.broker.admit(room, address);
 		}
 		ClientQueue queue = this.queues.computeIfAbsent(key, (k) -> {
 			admit(address);

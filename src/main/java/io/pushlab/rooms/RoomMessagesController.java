@@ -61,7 +61,9 @@ public class RoomMessagesController {
 		Draft draft = parse(body);
 		InvalidInputException.throwIfAny(this.rules.check(draft).toArray(String[]::new));
 		checkSender(draft.from(), request);
-		Envelope envelope = this.broker.publish(room, draft);
+		// a room this creates counts against the client's address
+		// (pushlab.rooms.max-per-address)
+		Envelope envelope = this.broker.publish(room, draft, request.getRemoteAddr());
 		return ResponseEntity.created(URI.create("/api/rooms/" + room + "/messages/" + envelope.id()))
 			.contentType(MediaType.APPLICATION_JSON)
 			.body(envelope.json());

@@ -9,6 +9,7 @@ import io.pushlab.stats.TechniqueStats;
 import io.pushlab.technique.Technique;
 import io.pushlab.web.InvalidInputException;
 import io.pushlab.web.ServiceUnavailableException;
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.CacheControl;
 import org.springframework.http.ResponseEntity;
@@ -49,7 +50,8 @@ public class SseController {
 	public ResponseEntity<SseEmitter> events(@PathVariable String room,
 			@RequestHeader(name = "Last-Event-ID", required = false) String lastEventIdHeader,
 			@RequestParam(name = "lastEventId", required = false) String lastEventIdParam,
-			@RequestParam(name = "retry", required = false) String retryParam) throws IOException {
+			@RequestParam(name = "retry", required = false) String retryParam, HttpServletRequest request)
+			throws IOException {
 		this.stats.request(Technique.SSE);
 		InvalidInputException.throwIfAny(MessageRules.checkRoom("room", room));
 		long lastEventId = -1;
@@ -65,7 +67,7 @@ public class SseController {
 		}
 		// an SseEmitter: its first event is "retry", then the replay after lastEventId,
 		// then live messages, written by the stream's own writer (see SseStreams.open)
-		SseEmitter emitter = this.streams.open(room, lastEventId, retry);
+		SseEmitter emitter = this.streams.open(room, lastEventId, retry, request.getRemoteAddr());
 		return ResponseEntity.ok()
 			.cacheControl(CacheControl.noCache().noTransform())
 			.header("X-Accel-Buffering", "no")

@@ -88,14 +88,15 @@ public class SseStreams implements SmartLifecycle, Droppable {
 	 * @param lastEventId replay the retained messages after this id first, or -1 for live
 	 * only
 	 * @param retry the reconnect delay to announce
+	 * @param address the client's remote address: a room this creates counts against it
 	 * @return the emitter, to return from the controller
 	 * @throws IOException never in practice: nothing is written before the request is
 	 * async
 	 */
-	SseEmitter open(String room, long lastEventId, Duration retry) throws IOException {
+	SseEmitter open(String room, long lastEventId, Duration retry, String address) throws IOException {
 		PushLabProperties.Sse sse = this.properties.sse();
 		// a room the hub cannot create is refused (429) before the stream starts
-		this.broker.admit(room);
+		this.broker.admit(room, address);
 		// 0: no timeout of its own; the stream lasts until the client leaves
 		SseEmitter emitter = new SseEmitter(sse.timeout().toMillis());
 		SseConnection connection = new SseConnection(room, emitter, this.properties.historySize() + sse.bufferSize(),
@@ -112,7 +113,7 @@ public class SseStreams implements SmartLifecycle, Droppable {
 					MediaType.TEXT_EVENT_STREAM)));
 		this.stats.opened(Technique.SSE);
 		this.open.add(connection);
-		Subscription subscription = this.broker.subscribe(room, lastEventId, connection);
+		Subscription subscription = this.broker.subscribe(room, lastEventId, connection, address);
 		connection.attach(subscription, () -> {
 			if (this.open.remove(connection)) {
 				this.stats.closed(Technique.SSE);

@@ -38,9 +38,6 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class ApiExceptionHandler {
 
-	/** {@code pushlab.rejected} reason of a room refused by {@code pushlab.rooms.max}. */
-	public static final String ROOM_LIMIT = "room_limit";
-
 	/** The {@code detail} of a 404 for a path that names no endpoint and no file. */
 	static final String NO_SUCH_PATH = "path: names no endpoint and no file (the problem's instance is the path)";
 
@@ -135,12 +132,12 @@ public class ApiExceptionHandler {
 	}
 
 	/**
-	 * The hub holds {@code pushlab.rooms.max} rooms: a new one is refused like any other
-	 * bound.
+	 * The hub holds {@code pushlab.rooms.max} rooms, or the client's address its share of
+	 * them: a new one is refused like any other bound.
 	 */
 	@ExceptionHandler(RoomLimitException.class)
 	ResponseEntity<ProblemDetail> roomLimit(RoomLimitException ex) {
-		return tooMany(new TooManyRequestsException(ROOM_LIMIT, ex.getMessage(), ex.retryAfterSeconds()));
+		return tooMany(new TooManyRequestsException(ex.reason(), ex.getMessage(), ex.retryAfterSeconds()));
 	}
 
 	@ExceptionHandler(NotFoundException.class)

@@ -25,6 +25,8 @@ final class ChatConnection {
 
 	private final String owner;
 
+	private final String address;
+
 	private final Outbound outbound;
 
 	private final TokenBucket rateLimit;
@@ -39,11 +41,13 @@ final class ChatConnection {
 	 * @param id the session's id
 	 * @param user the user's validated name
 	 * @param owner the name's owner: the HTTP session id, or the connection's own id
+	 * @param address the client's remote address: the owner of the rooms its joins create
 	 * @param outbound the connection's outbound path
 	 * @param rateLimit the inbound frame limit
 	 */
-	ChatConnection(String id, String user, String owner, Outbound outbound, TokenBucket rateLimit,
+	ChatConnection(String id, String user, String owner, String address, Outbound outbound, TokenBucket rateLimit,
 			TextParts textParts) {
+		this.address = address;
 		this.textParts = textParts;
 		this.id = id;
 		this.user = user;
@@ -62,6 +66,10 @@ final class ChatConnection {
 
 	String owner() {
 		return this.owner;
+	}
+
+	String address() {
+		return this.address;
 	}
 
 	/**

@@ -39,6 +39,12 @@ public class ChatHandshakeInterceptor implements HandshakeInterceptor {
 	static final String OWNER = "pushlab.owner";
 
 	/**
+	 * Handshake attribute: the client's remote address as the servlet request sees it
+	 * (the same as the HTTP endpoints'), the owner of the rooms its joins create.
+	 */
+	static final String ADDRESS = "pushlab.address";
+
+	/**
 	 * Makes connection owners unique across the instances of a cluster without a
 	 * {@code SecureRandom} read per handshake (whose lock 5,000 joining clients queue
 	 * on). Owners need not be secret: a request can never claim a {@code connection:}
@@ -73,6 +79,7 @@ public class ChatHandshakeInterceptor implements HandshakeInterceptor {
 		}
 		String session = SessionOwner.of(servletRequest);
 		attributes.put(USER, user);
+		attributes.put(ADDRESS, servletRequest.getRemoteAddr());
 		attributes.put(OWNER,
 				(session != null) ? session : "connection:" + INSTANCE + ":" + CONNECTIONS.incrementAndGet());
 		return true;

@@ -137,7 +137,8 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 		Outbound outbound = new Outbound(ContainerSink.of(session, this.control, this.rejections),
 				(messages, bytes) -> this.stats.sent(Technique.WEBSOCKET, messages, bytes),
 				this.settings.sendBufferSize(), Math.max(64, this.settings.sendBufferSize() / 32), System::nanoTime);
-		ChatConnection connection = new ChatConnection(session.getId(), user, owner, outbound,
+		String address = (String) session.getAttributes().get(ChatHandshakeInterceptor.ADDRESS);
+		ChatConnection connection = new ChatConnection(session.getId(), user, owner, address, outbound,
 				new TokenBucket(this.settings.maxMessagesPerSecond(), System::nanoTime),
 				new TextParts(this.settings.maxMessageBytes()));
 		this.sessions.add(connection);
@@ -202,7 +203,7 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 			sendError(connection, ErrorCode.UNAVAILABLE, "server: " + ex.getMessage(), frame.nonce());
 		}
 		catch (RoomLimitException ex) {
-			this.rejections.reject("room_limit");
+			this.rejections.reject(ex.reason());
 			sendError(connection, ErrorCode.TOO_MANY_ROOMS, ex.getMessage(), frame.nonce());
 		}
 	}
@@ -297,7 +298,7 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 			}
 			try {
 				// the history frame is the hub's replay of the newest messages
-				membership.attach(this.broker.subscribe(room, 0, membership));
+				membership.attach(this.broker.subscribe(room, 0, membership, connection.address()));
 			}
 			catch (BrokerUnavailableException | RoomLimitException ex) {
 				connection.removeMembership(room);
@@ -332,7 +333,7 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 		if (!connection.isJoined(chat.room())) {
 			throw notJoined(chat.room(), chat.nonce());
 		}
-		this.broker.publish(chat.room(), new Draft(connection.user(), chat.text(), chat.nonce()));
+		this.broker.publish(chat.room(), new Draft(connection.user(), chat.text(), chat.nonce()), connection.address());
 	}
 
 	private void sendPrivate(ChatConnection connection, ClientFrame.Private message) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
+import io.pushlab.hub.Draft;
 import io.pushlab.support.Api;
 import io.pushlab.support.Instance;
 import io.pushlab.support.RedisServer;
@@ -68,7 +69,8 @@ class RedisRoomBoundsTests {
 
 	@Test
 	void aFloodOfNewRoomsStopsAtTheClusterCapWhileAWellBehavedClientLosesNothing() throws Exception {
-		startCluster("--pushlab.rooms.max=20", "--pushlab.rooms.idle-ttl=10m",
+		// one address fills the whole cluster here: its share is all of it
+		startCluster("--pushlab.rooms.max=20", "--pushlab.rooms.max-per-address=20", "--pushlab.rooms.idle-ttl=10m",
 				"--pushlab.websocket.max-messages-per-second=0");
 		try (SseClient lobby = SseClient.connect(this.a.api().uri("/api/rooms/lobby/events"), "0")) {
 			assertThat(lobby.next(WAIT).retry()).isNotNull();
@@ -129,7 +131,7 @@ class RedisRoomBoundsTests {
 
 	@Test
 	void idleRoomsLeaveEveryInstanceAndRedisButARoomWithASubscriberStaysAndKeepsReceiving() throws Exception {
-		startCluster("--pushlab.rooms.max=5", "--pushlab.rooms.idle-ttl=1s");
+		startCluster("--pushlab.rooms.max=5", "--pushlab.rooms.max-per-address=5", "--pushlab.rooms.idle-ttl=1s");
 		long evictedBefore = evictedRooms(this.a);
 		try (SseClient kept = SseClient.connect(this.b.api().uri("/api/rooms/kept/events"), "0")) {
 			assertThat(kept.next(WAIT).retry()).isNotNull();
@@ -177,6 +179,59 @@ class RedisRoomBoundsTests {
 			assertThat(read.get("messages")).hasSize(1);
 			assertThat(kept.ended()).isFalse();
 		}
+	}
+
+	@Test
+	void oneAddressHoldsItsShareOfTheClusterOnEveryInstanceWhileOtherOwnersStillCreateRooms() throws Exception {
+		startCluster("--pushlab.rooms.max=20", "--pushlab.rooms.max-per-address=3", "--pushlab.rooms.idle-ttl=2s");
+		String share = "room: your address holds 3 new rooms, its share of the server's 20";
+		String post = "{\"from\":\"poster\",\"text\":\"x\"}";
+		// three rooms created from this address, on both instances, each kept by a
+		// subscriber: SSE, chat, long poll
+		try (SseClient stream = SseClient.connect(this.a.api().uri("/api/rooms/share-sse/events"), null);
+				RedisFaultTests.Chat chat = RedisFaultTests.Chat.connect(this.b, "mallory")) {
+			assertThat(stream.next(WAIT).retry()).isNotNull();
+			chat.join("share-ws");
+			chat.awaitPresence("share-ws", "mallory");
+			assertThat(this.a.api().get("/api/rooms/share-lp/longpoll?client=share-client&timeout=0").statusCode())
+				.isEqualTo(204);
+			assertThat(this.redis.command("ZCARD", this.prefix + "rooms")).isEqualTo(":3");
+
+			// one more, on either instance and by any transport: refused, naming the
+			// share
+			HttpResponse<String> refused = this.b.api().post("/api/rooms/share-new/messages", post);
+			assertThat(refused.statusCode()).isEqualTo(429);
+			assertThat(refused.headers().firstValue("Retry-After")).hasValue("2");
+			assertThat(Api.parse(refused.body()).get("detail").asString()).startsWith(share);
+			assertThat(this.a.api().post("/api/rooms/share-new/messages", post).statusCode()).isEqualTo(429);
+			assertThat(this.b.api().get("/api/rooms/share-new/events").statusCode()).isEqualTo(429);
+			assertThat(this.a.api().get("/api/rooms/share-new/longpoll?client=share-client&timeout=0").statusCode())
+				.isEqualTo(429);
+			chat.send("{\"type\":\"join\",\"room\":\"share-new\",\"nonce\":\"j1\"}");
+			JsonNode error = chat.awaitReply("error", "j1", WAIT);
+			assertThat(error.get("code").asString()).isEqualTo("too_many_rooms");
+			assertThat(error.get("message").asString()).startsWith(share);
+			assertThat(chat.isClosed()).isFalse();
+			assertThat(this.a.api().rejected("rooms_per_address") + this.b.api().rejected("rooms_per_address"))
+				.isEqualTo(5);
+			assertThat(this.redis.command("ZCARD", this.prefix + "rooms")).isEqualTo(":3");
+
+			// the rooms that exist are used as before
+			assertThat(this.b.api().post("/api/rooms/share-sse/messages", post).statusCode()).isEqualTo(201);
+			assertThat(stream.nextMessages(1, WAIT).get(0).id()).isEqualTo("1");
+			assertThat(this.b.api().post("/api/rooms/share-ws/messages", post).statusCode()).isEqualTo(201);
+
+			// another owner (a second address) still creates rooms, on either instance
+			this.a.bean(RedisBroker.class).publish("other-1", new Draft("bob", "x", null), "192.0.2.7");
+			this.b.bean(RedisBroker.class).subscribe("other-2", -1, (envelope) -> true, "192.0.2.7").close();
+			assertThat(this.redis.command("HGET", this.prefix + "rooms-owned", "192.0.2.7")).isEqualTo("$1");
+			assertThat(this.redis.command("ZCARD", this.prefix + "rooms")).isEqualTo(":5");
+		}
+		// the chat has left: its room is removed from Redis once idle, which gives the
+		// address its share back on every instance
+		await().atMost(WAIT).until(() -> this.a.api().post("/api/rooms/share-back/messages", post).statusCode() == 201);
+		assertThat(this.redis.command("HEXISTS", this.prefix + "rooms-owner", "share-ws")).isEqualTo(":0");
+		assertThat(this.redis.command("HEXISTS", this.prefix + "rooms-owner", "share-back")).isEqualTo(":1");
 	}
 
 	@Test

@@ -37,6 +37,26 @@ class InvalidSettingsTests {
 			.hasMessageStartingWith("pushlab." + setting + " " + rule);
 	}
 
+	@ParameterizedTest(name = "rooms.max-per-address={0}")
+	@CsvSource({ "0", "-1", "1001" })
+	void aShareOfRoomsPerAddressOutsideOneToRoomsMaxIsRefusedNamingTheSetting(String value) {
+		Binder binder = new Binder(new MapConfigurationPropertySource(Map.of("pushlab.rooms.max-per-address", value)));
+		assertThatThrownBy(() -> binder.bind("pushlab", PushLabProperties.class)).isInstanceOf(BindException.class)
+			.rootCause()
+			.hasMessage(
+					"pushlab.rooms.max-per-address must be between 1 and pushlab.rooms.max (1000) (was " + value + ")");
+	}
+
+	@ParameterizedTest(name = "rooms.max={0}")
+	@CsvSource({ "1000, 100", "20, 2", "5, 1", "1, 1" })
+	void theShareOfRoomsPerAddressIsATenthOfTheRoomsUnlessSet(int max, int share) {
+		Binder binder = new Binder(new MapConfigurationPropertySource(Map.of("pushlab.rooms.max", max)));
+		assertThat(binder.bind("pushlab", PushLabProperties.class).get().rooms().maxPerAddress()).isEqualTo(share);
+		Binder set = new Binder(new MapConfigurationPropertySource(
+				Map.of("pushlab.rooms.max", max, "pushlab.rooms.max-per-address", max)));
+		assertThat(set.bind("pushlab", PushLabProperties.class).get().rooms().maxPerAddress()).isEqualTo(max);
+	}
+
 	@Test
 	void zeroIsFineWhereItHasAMeaning() {
 		Binder binder = new Binder(

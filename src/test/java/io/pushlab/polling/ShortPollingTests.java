@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 // 1100 short messages in one room: a history budget (history-bytes, and few rooms so the
 // heap's share per room is large) that holds them all
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "pushlab.history-size=1500", "pushlab.history-bytes=8388608", "pushlab.rooms.max=20" })
+		properties = { "pushlab.history-size=1500", "pushlab.history-bytes=8388608", "pushlab.rooms.max=20",
+				"pushlab.rooms.max-per-address=20" })
 @ActiveProfiles("test")
 class ShortPollingTests {
 

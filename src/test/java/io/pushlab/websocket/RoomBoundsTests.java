@@ -27,7 +27,7 @@ import static org.awaitility.Awaitility.await;
  * {@code max-rooms-per-connection} rooms; the connection stays open.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "pushlab.rooms.max=6", "pushlab.rooms.idle-ttl=1s",
+		properties = { "pushlab.rooms.max=6", "pushlab.rooms.max-per-address=6", "pushlab.rooms.idle-ttl=1s",
 				"pushlab.websocket.max-rooms-per-connection=3" })
 @ActiveProfiles("test")
 class RoomBoundsTests {
