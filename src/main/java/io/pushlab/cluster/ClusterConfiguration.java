@@ -55,7 +55,8 @@ public class ClusterConfiguration {
 	RedisBroker redisBroker(StringRedisTemplate redis, RedisKeys keys, PushLabProperties properties, MessageCodec codec,
 			JsonMapper jsonMapper, Clock clock, FanOut fanout, TaskScheduler scheduler) {
 		RedisRoomLog log = new RedisRoomLog(redis, keys, codec, jsonMapper, clock, properties.historySize(),
-				properties.rooms().max(), properties.rooms().maxPerAddress(), properties.rooms().idleTtl());
+				properties.rooms().max(), properties.rooms().maxPerAddress(), properties.rooms().limitLoopback(),
+				properties.rooms().idleTtl());
 		return new RedisBroker(log, fanout, scheduler, properties.redis().syncInterval(), clock::millis);
 	}
 

@@ -12,6 +12,7 @@ import io.pushlab.hub.Envelope;
 import io.pushlab.hub.Message;
 import io.pushlab.hub.MessageCodec;
 import io.pushlab.hub.RoomLimitException;
+import io.pushlab.hub.RoomOwners;
 import io.pushlab.hub.Slice;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -277,6 +278,9 @@ class RedisRoomLog {
 
 	private final int maxRoomsPerOwner;
 
+	/** Whether clients on an instance's machine (loopback addresses) have a share too. */
+	private final boolean limitLoopback;
+
 	private final long idleTtlMillis;
 
 	/** Twice the idle time: when an unused stream expires in Redis itself; 0: never. */
@@ -286,11 +290,14 @@ class RedisRoomLog {
 	 * @param historySize messages each room keeps
 	 * @param maxRooms most rooms held in the cluster at once
 	 * @param maxRoomsPerOwner most rooms one owner created and the cluster holds at once
+	 * @param limitLoopback whether loopback owners have a share too (see
+	 * {@link RoomOwners})
 	 * @param idleTtl a room unused this long is evicted; zero or negative: never
 	 */
 	RedisRoomLog(StringRedisTemplate redis, RedisKeys keys, MessageCodec codec, JsonMapper jsonMapper, Clock clock,
-			int historySize, int maxRooms, int maxRoomsPerOwner, Duration idleTtl) {
+			int historySize, int maxRooms, int maxRoomsPerOwner, boolean limitLoopback, Duration idleTtl) {
 		this.maxRoomsPerOwner = maxRoomsPerOwner;
+		this.limitLoopback = limitLoopback;
 		this.redis = redis;
 		this.keys = keys;
 		this.codec = codec;
@@ -476,7 +483,8 @@ class RedisRoomLog {
 		}
 	}
 
-	private static String ownerArg(String owner) {
+	private String ownerArg(String client) {
+		String owner = RoomOwners.limited(client, this.limitLoopback);
 		return (owner != null) ? owner : "";
 	}
 

@@ -68,7 +68,7 @@ public class HubConfiguration {
 						+ properties.rooms().max() + " rooms hold at most an eighth of the heap)");
 		}
 		return new InMemoryBroker(properties.historySize(), historyBytes, codec, clock, properties.rooms().max(),
-				properties.rooms().maxPerAddress(), properties.rooms().idleTtl());
+				properties.rooms().maxPerAddress(), properties.rooms().limitLoopback(), properties.rooms().idleTtl());
 	}
 
 	@Bean

@@ -83,9 +83,12 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 	 * address's share, while other addresses still create rooms and rooms that exist are
 	 * never refused. Unset: a tenth of {@code max} (at least 1), so one address can never
 	 * hold more than a tenth of the rooms
+	 * @param limitLoopback whether clients on the server's own machine (127.0.0.1,
+	 * {@code ::1}: the load lab, a test suite, a reverse proxy that does not forward the
+	 * client's address) have a share too; by default they do not
 	 */
 	public record Rooms(@DefaultValue("1000") @Min(1) int max, @DefaultValue("15m") @NotNull Duration idleTtl,
-			Integer maxPerAddress) {
+			Integer maxPerAddress, @DefaultValue("false") boolean limitLoopback) {
 
 		public Rooms {
 			positive("pushlab.rooms.idle-ttl", idleTtl);

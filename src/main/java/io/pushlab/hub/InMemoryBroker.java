@@ -59,6 +59,9 @@ public class InMemoryBroker implements Broker {
 
 	private final int maxRoomsPerOwner;
 
+	/** Whether clients on this machine (loopback addresses) have a share too. */
+	private final boolean limitLoopback;
+
 	/** Rooms held per owner that created them; an owner without rooms has no entry. */
 	private final ConcurrentMap<String, Integer> owned = new ConcurrentHashMap<>();
 
@@ -109,7 +112,7 @@ public class InMemoryBroker implements Broker {
 	 */
 	public InMemoryBroker(int historySize, long historyBytes, MessageCodec codec, Clock clock, int maxRooms,
 			Duration idleTtl) {
-		this(historySize, historyBytes, codec, clock, maxRooms, maxRooms, idleTtl);
+		this(historySize, historyBytes, codec, clock, maxRooms, maxRooms, true, idleTtl);
 	}
 
 	/**
@@ -120,12 +123,15 @@ public class InMemoryBroker implements Broker {
 	 * @param clock the clock of {@code sentAt} and of idleness
 	 * @param maxRooms most rooms held at once
 	 * @param maxRoomsPerOwner most rooms one owner created and held at once
+	 * @param limitLoopback whether loopback owners have a share too (see
+	 * {@link RoomOwners})
 	 * @param idleTtl a room without subscribers idle this long is evicted by
 	 * {@link #evictIdleRooms()}; zero or negative: never
 	 */
 	public InMemoryBroker(int historySize, long historyBytes, MessageCodec codec, Clock clock, int maxRooms,
-			int maxRoomsPerOwner, Duration idleTtl) {
+			int maxRoomsPerOwner, boolean limitLoopback, Duration idleTtl) {
 		this.maxRoomsPerOwner = maxRoomsPerOwner;
+		this.limitLoopback = limitLoopback;
 		this.historySize = historySize;
 		this.historyBytes = historyBytes;
 		this.codec = codec;
@@ -135,11 +141,12 @@ public class InMemoryBroker implements Broker {
 		this.maxEvictedLastIds = (int) Math.min(1_000_000, 10L * maxRooms);
 	}
 
-	private RoomLog room(String room, String owner) {
+	private RoomLog room(String room, String client) {
 		RoomLog log = this.rooms.get(room);
 		if (log != null) {
 			return log;
 		}
+		String owner = RoomOwners.limited(client, this.limitLoopback);
 		return this.rooms.computeIfAbsent(room, (name) -> {
 			if (this.held.incrementAndGet() > this.maxRooms) {
 				this.held.decrementAndGet();
@@ -206,10 +213,11 @@ public class InMemoryBroker implements Broker {
 	}
 
 	@Override
-	public void admit(String room, String owner) {
+	public void admit(String room, String client) {
 		if (this.rooms.containsKey(room)) {
 			return;
 		}
+		String owner = RoomOwners.limited(client, this.limitLoopback);
 		if (this.held.get() >= this.maxRooms) {
 			throw new RoomLimitException(this.maxRooms, retryAfterSeconds());
 		}

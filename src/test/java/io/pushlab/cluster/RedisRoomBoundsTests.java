@@ -183,7 +183,8 @@ class RedisRoomBoundsTests {
 
 	@Test
 	void oneAddressHoldsItsShareOfTheClusterOnEveryInstanceWhileOtherOwnersStillCreateRooms() throws Exception {
-		startCluster("--pushlab.rooms.max=20", "--pushlab.rooms.max-per-address=3", "--pushlab.rooms.idle-ttl=2s");
+		startCluster("--pushlab.rooms.max=20", "--pushlab.rooms.max-per-address=3",
+				"--pushlab.rooms.limit-loopback=true", "--pushlab.rooms.idle-ttl=2s");
 		String share = "room: your address holds 3 new rooms, its share of the server's 20";
 		String post = "{\"from\":\"poster\",\"text\":\"x\"}";
 		// three rooms created from this address, on both instances, each kept by a

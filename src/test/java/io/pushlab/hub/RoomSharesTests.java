@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,7 @@ class RoomSharesTests {
 
 	/** 20 rooms, 3 per owner, idle after 60 s. */
 	private final InMemoryBroker broker = new InMemoryBroker(10, Long.MAX_VALUE,
-			(message) -> "{\"id\":" + message.id() + "}", this.clock, 20, 3, Duration.ofSeconds(60));
+			(message) -> "{\"id\":" + message.id() + "}", this.clock, 20, 3, true, Duration.ofSeconds(60));
 
 	private static Draft draft() {
 		return new Draft("someone", "x", null);
@@ -57,6 +58,39 @@ class RoomSharesTests {
 
 	private static Subscriber listener() {
 		return (envelope) -> true;
+	}
+
+	@Test
+	void clientsOnTheServersOwnMachineHaveNoShareUnlessConfiguredWhileOtherAddressesDo() {
+		InMemoryBroker loopbackFree = new InMemoryBroker(10, Long.MAX_VALUE, (message) -> "{}", this.clock, 20, 3,
+				false, Duration.ofSeconds(60));
+		for (String local : List.of("127.0.0.1", "127.1.2.3", "0:0:0:0:0:0:0:1", "::1", "::ffff:127.0.0.1")) {
+			for (int i = 1; i <= 3; i++) {
+				loopbackFree.publish(local + "-" + i, draft(), local);
+			}
+			assertThat(loopbackFree.ownedBy(local)).as(local).isZero();
+		}
+		assertThat(loopbackFree.roomCount()).isEqualTo(15);
+		loopbackFree.admit("one-more", "127.0.0.1");
+		// an address that only looks local is a remote one
+		for (int i = 1; i <= 3; i++) {
+			loopbackFree.publish("m-" + i, draft(), "128.0.0.1");
+		}
+		assertThat(
+				catchThrowableOfType(RoomLimitException.class, () -> loopbackFree.publish("m-4", draft(), "128.0.0.1"))
+					.reason())
+			.isEqualTo(RoomLimitException.ROOMS_PER_ADDRESS);
+		// with limit-loopback (this class's broker) a loopback client has its share
+		for (int i = 1; i <= 3; i++) {
+			this.broker.publish("l-" + i, draft(), "127.0.0.1");
+		}
+		assertThat(
+				catchThrowableOfType(RoomLimitException.class, () -> this.broker.publish("l-4", draft(), "127.0.0.1"))
+					.reason())
+			.isEqualTo(RoomLimitException.ROOMS_PER_ADDRESS);
+		assertThat(RoomOwners.isLoopback("[::1]")).isTrue();
+		assertThat(RoomOwners.isLoopback("::2")).isFalse();
+		assertThat(RoomOwners.isLoopback("10.127.0.1")).isFalse();
 	}
 
 	@Test
@@ -123,7 +157,7 @@ class RoomSharesTests {
 
 	@Test
 	void theServerWideBoundStillHoldsAndARefusedRoomCostsNoShare() {
-		InMemoryBroker small = new InMemoryBroker(10, Long.MAX_VALUE, (message) -> "{}", this.clock, 2, 2,
+		InMemoryBroker small = new InMemoryBroker(10, Long.MAX_VALUE, (message) -> "{}", this.clock, 2, 2, true,
 				Duration.ofSeconds(60));
 		small.publish("a-1", draft(), ALICE);
 		small.publish("m-1", draft(), MALLORY);

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "pushlab.warmup.enabled=true", "pushlab.warmup.clients=10", "pushlab.warmup.messages=10",
-				"pushlab.rooms.max=10" })
+				"pushlab.rooms.max=10", "pushlab.rooms.limit-loopback=true" })
 @ActiveProfiles("test")
 class StartupWarmupRoomShareTests {
 

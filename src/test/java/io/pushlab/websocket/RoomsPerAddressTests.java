@@ -26,10 +26,12 @@ import static org.awaitility.Awaitility.await;
  * transport (429 problem+json naming the share, WebSocket error {@code too_many_rooms}
  * with the connection kept) while the room table is far from full, rooms that exist are
  * still used, and a room removed when idle gives the share back. (Every client here is on
- * loopback; other addresses are covered by the hub's {@code RoomSharesTests}.)
+ * loopback, which has a share only with {@code pushlab.rooms.limit-loopback=true}; other
+ * addresses are covered by the hub's {@code RoomSharesTests}.)
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "pushlab.rooms.max=20", "pushlab.rooms.max-per-address=3", "pushlab.rooms.idle-ttl=2s" })
+		properties = { "pushlab.rooms.max=20", "pushlab.rooms.max-per-address=3", "pushlab.rooms.limit-loopback=true",
+				"pushlab.rooms.idle-ttl=2s" })
 @ActiveProfiles("test")
 class RoomsPerAddressTests {
 
