@@ -39,10 +39,10 @@ public class StartupWarmup implements ApplicationRunner, HealthIndicator {
 
 	private static final Log logger = LogFactory.getLog(StartupWarmup.class);
 
-	/** The warm-up's techniques; long polling is left out (its queues outlive a run). */
 	/** How long the warm-up's rooms may take to lose their subscribers after the run. */
 	private static final Duration DISCARD_WAIT = Duration.ofSeconds(10);
 
+	/** The warm-up's techniques; long polling is left out (its queues outlive a run). */
 	static final List<Technique> TECHNIQUES = List.of(Technique.WEBSOCKET, Technique.SSE, Technique.POLLING);
 
 	/** Characters of a warm-up message's text. */
@@ -110,8 +110,7 @@ public class StartupWarmup implements ApplicationRunner, HealthIndicator {
 		List<Subscription> held = new ArrayList<>();
 		try {
 			// the rooms are the server's own: created here, for no address, so its
-			// loopback
-			// clients use rooms that exist and never meet the loopback address's share
+			// loopback clients use rooms that exist and never meet a loopback share
 			for (Technique technique : TECHNIQUES) {
 				held.add(this.broker.subscribe(room(technique), -1, (envelope) -> true));
 			}
