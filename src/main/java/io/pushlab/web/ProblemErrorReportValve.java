@@ -226,10 +226,14 @@ public class ProblemErrorReportValve extends ErrorReportValve {
 		HttpStatus known = HttpStatus.resolve(status);
 		String title = (known != null) ? known.getReasonPhrase() : "Error";
 		String type = (known != null) ? known.name().toLowerCase(Locale.ROOT).replace('_', '-') : "error";
+		// every detail here names its field first ("path: ..."); "request" if one ever
+		// does not
 		int colon = detail.indexOf(": ");
+		String field = (colon > 0) ? detail.substring(0, colon) : "request";
+		String message = (colon > 0) ? detail.substring(colon + 2) : detail;
 		return "{\"type\":\"urn:pushlab:problem:" + type + "\",\"title\":" + json(title) + ",\"status\":" + status
-				+ ",\"detail\":" + json(detail) + ",\"errors\":[{\"field\":" + json(detail.substring(0, colon))
-				+ ",\"message\":" + json(detail.substring(colon + 2)) + "}]}";
+				+ ",\"detail\":" + json(detail) + ",\"errors\":[{\"field\":" + json(field) + ",\"message\":"
+				+ json(message) + "}]}";
 	}
 
 	private static String json(String text) {
