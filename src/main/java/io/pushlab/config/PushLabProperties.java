@@ -32,7 +32,8 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 		@DefaultValue @Valid @NotNull Sse sse, @DefaultValue @Valid @NotNull Websocket websocket,
 		@DefaultValue @Valid @NotNull RawWebsocket rawWebsocket, @DefaultValue @Valid @NotNull Redis redis,
 		@DefaultValue @Valid @NotNull Lab lab, @DefaultValue @Valid @NotNull Demo demo,
-		@DefaultValue @Valid @NotNull Rooms rooms, @DefaultValue @Valid @NotNull Warmup warmup,
+		@DefaultValue @Valid @NotNull Rooms rooms, @DefaultValue @Valid @NotNull Connections connections,
+		@DefaultValue @Valid @NotNull Warmup warmup,
 		@DefaultValue("2048") @Min(1024) @Max(1_048_576) int connectionBufferBytes) {
 
 	/**
@@ -101,6 +102,21 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 								+ maxPerAddress + ")");
 			}
 		}
+	}
+
+	/**
+	 * Bounds on the connections one client holds open.
+	 *
+	 * @param maxPerAddress most SSE streams and WebSocket chat connections, counted
+	 * together, one remote address holds open at once; one more stream is answered 429,
+	 * one more chat handshake 429 (or, when the place was taken meanwhile, closed with
+	 * 1008), while other addresses still connect
+	 * @param limitLoopback whether clients on the server's own machine (127.0.0.1,
+	 * {@code ::1}: the load lab, a test suite, the start-up warm-up, a reverse proxy that
+	 * does not forward the client's address) are counted too; by default they are not
+	 */
+	public record Connections(@DefaultValue("256") @Min(1) @Max(1_000_000) int maxPerAddress,
+			@DefaultValue("false") boolean limitLoopback) {
 	}
 
 	/**

@@ -16,6 +16,7 @@ import io.pushlab.technique.Droppable;
 import io.pushlab.technique.Technique;
 import io.pushlab.stats.Rejections;
 import io.pushlab.stats.TechniqueStats;
+import io.pushlab.web.ConnectionsPerAddress;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.SmartLifecycle;
@@ -48,6 +49,8 @@ public class SseStreams implements SmartLifecycle, Droppable {
 
 	private final Rejections rejections;
 
+	private final ConnectionsPerAddress connections;
+
 	/**
 	 * The streams with a write in progress, open or already closed: a handful at a time
 	 * (one per writer thread), so checking them often costs little.
@@ -71,13 +74,14 @@ public class SseStreams implements SmartLifecycle, Droppable {
 
 	public SseStreams(Broker broker, PushLabProperties properties,
 			@Qualifier("deliveryExecutor") ExecutorService executor, TaskScheduler scheduler, TechniqueStats stats,
-			Rejections rejections) {
+			Rejections rejections, ConnectionsPerAddress connections) {
 		this.broker = broker;
 		this.properties = properties;
 		this.executor = executor;
 		this.scheduler = scheduler;
 		this.stats = stats;
 		this.rejections = rejections;
+		this.connections = connections;
 	}
 
 	/**
@@ -88,38 +92,58 @@ public class SseStreams implements SmartLifecycle, Droppable {
 	 * @param lastEventId replay the retained messages after this id first, or -1 for live
 	 * only
 	 * @param retry the reconnect delay to announce
-	 * @param address the client's remote address: a room this creates counts against it
+	 * @param address the client's remote address: the stream, and a room this creates,
+	 * count against it
 	 * @return the emitter, to return from the controller
+	 * @throws io.pushlab.web.TooManyRequestsException when the address holds
+	 * {@code pushlab.connections.max-per-address} open connections
 	 * @throws IOException never in practice: nothing is written before the request is
 	 * async
 	 */
 	SseEmitter open(String room, long lastEventId, Duration retry, String address) throws IOException {
 		PushLabProperties.Sse sse = this.properties.sse();
-		// a room the hub cannot create is refused (429) before the stream starts
-		this.broker.admit(room, address);
+		// one more stream than the address may hold is refused (429) before anything is
+		// subscribed; from here on its place is given back on every way out, once
+		ConnectionsPerAddress.Lease lease = this.connections.acquire(address);
 		// 0: no timeout of its own; the stream lasts until the client leaves
 		SseEmitter emitter = new SseEmitter(sse.timeout().toMillis());
 		SseConnection connection = new SseConnection(room, emitter, this.properties.historySize() + sse.bufferSize(),
 				this.executor, this.writes, this.stats, this.rejections);
-		// the stream's lifetime is over: end it normally, the browser reconnects with
-		// Last-Event-ID (without this Spring MVC would answer the timeout with an error)
-		emitter.onTimeout(connection::complete);
-		// the client went away (a failed write, a reset): the container ends the request
-		emitter.onError((ex) -> connection.close());
-		// however it ended: leave the room, forget the stream
-		emitter.onCompletion(connection::close);
-		emitter.send(Set
-			.of(new DataWithMediaType(("retry: " + retry.toMillis() + "\n\n").getBytes(StandardCharsets.US_ASCII),
-					MediaType.TEXT_EVENT_STREAM)));
-		this.stats.opened(Technique.SSE);
-		this.open.add(connection);
-		Subscription subscription = this.broker.subscribe(room, lastEventId, connection, address);
-		connection.attach(subscription, () -> {
+		try {
+			// a room the hub cannot create is refused (429) before the stream starts
+			this.broker.admit(room, address);
+			// the stream's lifetime is over: end it normally, the browser reconnects with
+			// Last-Event-ID (without this Spring MVC would answer the timeout with an
+			// error)
+			emitter.onTimeout(connection::complete);
+			// the client went away (a failed write, a reset): the container ends the
+			// request
+			emitter.onError((ex) -> connection.close());
+			// however it ended: leave the room, forget the stream
+			emitter.onCompletion(connection::close);
+			emitter.send(Set
+				.of(new DataWithMediaType(("retry: " + retry.toMillis() + "\n\n").getBytes(StandardCharsets.US_ASCII),
+						MediaType.TEXT_EVENT_STREAM)));
+			this.stats.opened(Technique.SSE);
+			this.open.add(connection);
+			Subscription subscription = this.broker.subscribe(room, lastEventId, connection, address);
+			connection.attach(subscription, () -> {
+				lease.release();
+				if (this.open.remove(connection)) {
+					this.stats.closed(Technique.SSE);
+				}
+			});
+			return emitter;
+		}
+		catch (IOException | RuntimeException ex) {
+			// the stream is never served: nothing stays subscribed, counted or open
+			lease.release();
+			connection.close();
 			if (this.open.remove(connection)) {
 				this.stats.closed(Technique.SSE);
 			}
-		});
-		return emitter;
+			throw ex;
+		}
 	}
 
 	public boolean isShuttingDown() {

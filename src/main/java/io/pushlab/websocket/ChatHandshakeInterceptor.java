@@ -1,5 +1,6 @@
 package io.pushlab.websocket;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
@@ -9,6 +10,7 @@ import io.pushlab.hub.MessageRules;
 import io.pushlab.technique.Technique;
 import io.pushlab.stats.Rejections;
 import io.pushlab.stats.TechniqueStats;
+import io.pushlab.web.ConnectionsPerAddress;
 import io.pushlab.web.SessionOwner;
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -24,10 +26,11 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
 /**
  * Admits a chat handshake: counts it, refuses (403, counted as {@code invalid_name}) a
  * missing or invalid {@code user} name (including one that mixes scripts confusably, UTS
- * #39), and records the user and the owner of the name, which is the HTTP session of the
- * {@code JSESSIONID} cookie (even one made by another instance of a cluster), or the
- * connection itself when it has none. The {@code Origin} is checked next, by the
- * registration's allowed origins.
+ * #39), refuses (429, counted as {@code connections_per_address}) an address that holds
+ * {@code pushlab.connections.max-per-address} open connections, and records the user and
+ * the owner of the name, which is the HTTP session of the {@code JSESSIONID} cookie (even
+ * one made by another instance of a cluster), or the connection itself when it has none.
+ * The {@code Origin} is checked next, by the registration's allowed origins.
  */
 @Component
 public class ChatHandshakeInterceptor implements HandshakeInterceptor {
@@ -58,9 +61,12 @@ public class ChatHandshakeInterceptor implements HandshakeInterceptor {
 
 	private final Rejections rejections;
 
-	public ChatHandshakeInterceptor(TechniqueStats stats, Rejections rejections) {
+	private final ConnectionsPerAddress connections;
+
+	public ChatHandshakeInterceptor(TechniqueStats stats, Rejections rejections, ConnectionsPerAddress connections) {
 		this.stats = stats;
 		this.rejections = rejections;
+		this.connections = connections;
 	}
 
 	@Override
@@ -71,18 +77,33 @@ public class ChatHandshakeInterceptor implements HandshakeInterceptor {
 		String user = servletRequest.getParameter("user");
 		String error = MessageRules.checkUser("user", user);
 		if (error != null) {
-			this.rejections.reject("invalid_name");
-			response.setStatusCode(HttpStatus.FORBIDDEN);
-			response.getHeaders().setContentType(MediaType.TEXT_PLAIN);
-			response.getBody().write(error.getBytes(StandardCharsets.UTF_8));
-			return false;
+			return refuse(response, HttpStatus.FORBIDDEN, "invalid_name", error);
+		}
+		String address = servletRequest.getRemoteAddr();
+		if (this.connections.isFull(address)) {
+			// refused before the upgrade, and nothing counted here: the connection takes
+			// its place once established (ChatWebSocketHandler), so a handshake that
+			// fails
+			// later holds none
+			return refuse(response, HttpStatus.TOO_MANY_REQUESTS, ConnectionsPerAddress.REASON,
+					this.connections.refusal().getMessage());
 		}
 		String session = SessionOwner.of(servletRequest);
 		attributes.put(USER, user);
-		attributes.put(ADDRESS, servletRequest.getRemoteAddr());
+		attributes.put(ADDRESS, address);
 		attributes.put(OWNER,
 				(session != null) ? session : "connection:" + INSTANCE + ":" + CONNECTIONS.incrementAndGet());
 		return true;
+	}
+
+	/** Refuses the handshake with the reason as {@code text/plain}, counted. */
+	private boolean refuse(ServerHttpResponse response, HttpStatus status, String reason, String text)
+			throws IOException {
+		this.rejections.reject(reason);
+		response.setStatusCode(status);
+		response.getHeaders().setContentType(MediaType.TEXT_PLAIN);
+		response.getBody().write(text.getBytes(StandardCharsets.UTF_8));
+		return false;
 	}
 
 	@Override

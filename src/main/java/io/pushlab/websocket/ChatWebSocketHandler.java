@@ -17,6 +17,8 @@ import io.pushlab.hub.RoomLimitException;
 import io.pushlab.stats.Rejections;
 import io.pushlab.stats.TechniqueStats;
 import io.pushlab.technique.Technique;
+import io.pushlab.web.ConnectionsPerAddress;
+import io.pushlab.web.TooManyRequestsException;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
@@ -69,6 +71,12 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 	/** The names cannot be checked (Redis is away): try again later (RFC 6455 1013). */
 	static final CloseStatus UNAVAILABLE = new CloseStatus(1013, "try again later");
 
+	/**
+	 * Session attribute: the connection's place in its address's count
+	 * ({@link ConnectionsPerAddress}), given back when it closes.
+	 */
+	static final String LEASE = "pushlab.lease";
+
 	private final Broker broker;
 
 	private final Presence presence;
@@ -95,11 +103,14 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 
 	private final ExecutorService writers;
 
+	private final ConnectionsPerAddress connections;
+
 	ChatWebSocketHandler(Broker broker, Presence presence, NameRegistry names, PrivateChannel privateChannel,
 			ChatSessions sessions, ClientFrames clientFrames, ServerFrames serverFrames,
 			@Qualifier(WebSocketConfiguration.CONTROL_EXECUTOR) ExecutorService control, TechniqueStats stats,
 			Rejections rejections, Clock clock, PushLabProperties properties,
-			@Qualifier(WebSocketConfiguration.WRITE_EXECUTOR) ExecutorService writers) {
+			@Qualifier(WebSocketConfiguration.WRITE_EXECUTOR) ExecutorService writers,
+			ConnectionsPerAddress connections) {
 		this.broker = broker;
 		this.presence = presence;
 		this.names = names;
@@ -113,12 +124,24 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 		this.clock = clock;
 		this.settings = properties.websocket();
 		this.writers = writers;
+		this.connections = connections;
 	}
 
 	// @excerpt websocket
 	@Override
 	public void afterConnectionEstablished(WebSocketSession session) throws Exception {
 		this.stats.opened(Technique.WEBSOCKET);
+		// the handshake refused an address already at its bound (429); one that reached
+		// it meanwhile is closed here, before its name is claimed
+		String address = (String) session.getAttributes().get(ChatHandshakeInterceptor.ADDRESS);
+		try {
+			session.getAttributes().put(LEASE, this.connections.acquire(address));
+		}
+		catch (TooManyRequestsException ex) {
+			this.rejections.reject(ex.reason());
+			session.close(CloseStatus.POLICY_VIOLATION.withReason(ex.getMessage()));
+			return;
+		}
 		String user = (String) session.getAttributes().get(ChatHandshakeInterceptor.USER);
 		String owner = (String) session.getAttributes().get(ChatHandshakeInterceptor.OWNER);
 		NameRegistry.Claim claim;
@@ -137,7 +160,6 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 		Outbound outbound = new Outbound(ContainerSink.of(session, this.control, this.rejections),
 				(messages, bytes) -> this.stats.sent(Technique.WEBSOCKET, messages, bytes),
 				this.settings.sendBufferSize(), Math.max(64, this.settings.sendBufferSize() / 32), System::nanoTime);
-		String address = (String) session.getAttributes().get(ChatHandshakeInterceptor.ADDRESS);
 		ChatConnection connection = new ChatConnection(session.getId(), user, owner, address, outbound,
 				new TokenBucket(this.settings.maxMessagesPerSecond(), System::nanoTime),
 				new TextParts(this.settings.maxMessageBytes()));
@@ -390,6 +412,10 @@ public class ChatWebSocketHandler extends TextWebSocketHandler {
 	@Override
 	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
 		this.stats.closed(Technique.WEBSOCKET);
+		ConnectionsPerAddress.Lease lease = (ConnectionsPerAddress.Lease) session.getAttributes().remove(LEASE);
+		if (lease != null) {
+			lease.release();
+		}
 		ChatConnection connection = this.sessions.remove(session.getId());
 		if (connection == null) {
 			return;
