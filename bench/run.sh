@@ -4,7 +4,8 @@
 # Prints one summary line per run; the JSON and HTML reports stay in $OUT (the warm-up runs' in
 # $OUT/warmup); `python3 bench/table.py $OUT` prints them as the markdown table docs/benchmarks.md
 # uses. Every receiver comes from 127.0.0.1, so the server's long-polling queues per address (64 by
-# default) are raised.
+# default) are raised: builds since 8 December 2026 do not hold loopback clients to that bound
+# (pushlab.long-polling.limit-loopback), older ones, which A/B runs still start, do.
 #
 #   bench/run.sh [jar] [label]          env: SIZES="1000 5000" TECHNIQUES="sse websocket"
 #                                          MESSAGES=200 RATE=20 REPEAT=1 JAVA=java PORT=18080

@@ -57,11 +57,15 @@ public record PushLabProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) in
 	 * create one more is answered 429
 	 * @param maxQueuesPerAddress most queues created from one remote address held at
 	 * once; a request that would create one more is answered 429
+	 * @param limitLoopback whether clients on the server's own machine (127.0.0.1,
+	 * {@code ::1}: the load lab, a test suite, a reverse proxy that does not forward the
+	 * client's address) are held to {@code maxQueuesPerAddress} too; by default they are
+	 * bounded by {@code maxQueues} only
 	 */
 	public record LongPolling(@DefaultValue("25s") @NotNull Duration timeout,
 			@DefaultValue("1000") @Min(1) int queueCapacity, @DefaultValue("60s") @NotNull Duration clientTtl,
 			@DefaultValue("100") @Min(1) int maxBatch, @DefaultValue("10000") @Min(1) int maxQueues,
-			@DefaultValue("64") @Min(1) int maxQueuesPerAddress) {
+			@DefaultValue("64") @Min(1) int maxQueuesPerAddress, @DefaultValue("false") boolean limitLoopback) {
 
 		public LongPolling {
 			positive("pushlab.long-polling.timeout", timeout);

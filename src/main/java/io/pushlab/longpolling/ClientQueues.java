@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.pushlab.config.PushLabProperties;
 import io.pushlab.hub.Broker;
+import io.pushlab.hub.RoomOwners;
 import io.pushlab.technique.Droppable;
 import io.pushlab.technique.Technique;
 import io.pushlab.stats.Evictions;
@@ -30,10 +31,10 @@ import org.springframework.stereotype.Component;
  * the client before), rebuilds it from history when the client asks again from an older
  * cursor, and evicts queues whose client has not polled for {@code client-ttl}. Queues
  * are bounded: at most {@code max-queues} in all and {@code max-queues-per-address}
- * created from one remote address; a request that would create one more is refused with
- * 429 (a loop of fresh client ids cannot grow memory). Parked requests are answered (204)
- * within {@link #EXPIRY_PERIOD} of their timeout. On shutdown every parked request is
- * answered at once.
+ * created from one remote address (not a loopback one, unless {@code limit-loopback}); a
+ * request that would create one more is refused with 429 (a loop of fresh client ids
+ * cannot grow memory). Parked requests are answered (204) within {@link #EXPIRY_PERIOD}
+ * of their timeout. On shutdown every parked request is answered at once.
  */
 @Component
 public class ClientQueues implements SmartLifecycle, DisposableBean, Droppable {
@@ -154,6 +155,10 @@ public class ClientQueues implements SmartLifecycle, DisposableBean, Droppable {
 			this.held.decrementAndGet();
 			throw new TooManyRequestsException(QUEUES_FULL, "client: the server holds its maximum of "
 					+ this.settings.maxQueues() + " long-polling queues; try again later", retryAfter);
+		}
+		if (!this.settings.limitLoopback() && address != null && RoomOwners.isLoopback(address)) {
+			// a client on this machine: bounded by max-queues only
+			return;
 		}
 		boolean[] refused = { false };
 		this.perAddress.compute(address, (a, count) -> {

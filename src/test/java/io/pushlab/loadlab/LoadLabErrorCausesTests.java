@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * server's problem detail, not just a count.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = "pushlab.long-polling.max-queues-per-address=2")
+		properties = { "pushlab.long-polling.max-queues-per-address=2", "pushlab.long-polling.limit-loopback=true" })
 @ActiveProfiles("test")
 class LoadLabErrorCausesTests {
 

@@ -35,7 +35,10 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "pushlab.long-polling.max-queues=10", "pushlab.long-polling.max-queues-per-address=4",
-				"pushlab.long-polling.client-ttl=3s", "pushlab.long-polling.timeout=2s" })
+				"pushlab.long-polling.client-ttl=3s", "pushlab.long-polling.timeout=2s",
+				// every client here is on loopback, which has no per-address bound by
+				// default
+				"pushlab.long-polling.limit-loopback=true" })
 @ActiveProfiles("test")
 class LongPollingQueueBoundsTests {
 
