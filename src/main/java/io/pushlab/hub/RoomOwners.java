@@ -1,11 +1,12 @@
 package io.pushlab.hub;
 
 /**
- * Which owners of new rooms the per-owner room share applies to: every client address,
- * except, unless configured otherwise, a client on the server's own machine (a loopback
- * address), such as the load lab, a test suite, or a reverse proxy that does not forward
- * the client's address, which would otherwise share one owner's rooms among all its
- * users.
+ * Which client addresses a per-address bound applies to (the room share here, and the
+ * connection cap and long-poll queue bound at the edges, which ask the same rule): every
+ * one, except, unless configured otherwise, a client on the server's own machine (a
+ * loopback address), such as the load lab, a test suite, or a reverse proxy that does not
+ * forward the client's address, which would otherwise put all its users under one
+ * address's bound.
  */
 public final class RoomOwners {
 

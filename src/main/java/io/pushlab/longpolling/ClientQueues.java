@@ -156,8 +156,8 @@ public class ClientQueues implements SmartLifecycle, DisposableBean, Droppable {
 			throw new TooManyRequestsException(QUEUES_FULL, "client: the server holds its maximum of "
 					+ this.settings.maxQueues() + " long-polling queues; try again later", retryAfter);
 		}
-		if (!this.settings.limitLoopback() && address != null && RoomOwners.isLoopback(address)) {
-			// a client on this machine: bounded by max-queues only
+		if (RoomOwners.limited(address, this.settings.limitLoopback()) == null) {
+			// a client on this machine (or none): bounded by max-queues only
 			return;
 		}
 		boolean[] refused = { false };

@@ -120,7 +120,7 @@ public class ConnectionsPerAddress {
 	}
 
 	private boolean counts(String address) {
-		return address != null && (this.limitLoopback || !RoomOwners.isLoopback(address));
+		return RoomOwners.limited(address, this.limitLoopback) != null;
 	}
 
 }
