@@ -32,18 +32,22 @@ def ms(value):
 def last(label, directory):
     files = sorted(glob.glob(os.path.join(directory, 'loadlab-*.json')), key=os.path.getmtime)
     for run in json.load(open(files[-1]))['runs']:
-        pub = (run.get('server') or {}).get('publishCpuSeconds') or 0
+        pub = (run.get('server') or {}).get('publishCpuSeconds')
+        per = f"{pub * 1e6 / max(run['delivered'], 1):>6.1f}" if pub else "   n/a"
         lat = run['latencyMs']
         print(f"{label:>8} {run['technique']:>11} {run['clients']:>6} conn {run['connected']:>6} "
               f"in {run['connectSeconds']:>6.2f}s lost {run['lost']:>6} dup {run['duplicates']} ooo {run['outOfOrder']} "
               f"p50 {lat['p50']:>8.1f} p99 {lat['p99']:>8.1f} max {lat['max']:>8.1f} ms "
-              f"srv {pub * 1e6 / max(run['delivered'], 1):>6.1f} us/dlv "
+              f"srv {per} us/dlv "
               f"gen {run['generatorCpuSeconds']:>5.1f}s/{run['runSeconds']:>5.1f}s"
               + (" GENERATOR-BOUND" if run.get('generatorBound') else ""))
     return 0
 
 
 def main(args):
+    if args[:1] in (['-h'], ['--help']):
+        print(__doc__.strip())
+        return 0
     if args[:1] == ['--last'] and len(args) == 3:
         return last(args[1], args[2])
     skip = 0
@@ -51,6 +55,10 @@ def main(args):
         skip, args = int(args[1]), args[2:]
     if not args:
         print(__doc__.strip(), file=sys.stderr)
+        return 2
+    missing = [a for a in args if not os.path.exists(a)]
+    if missing:
+        print(f"table.py: no such report or directory: {', '.join(missing)}", file=sys.stderr)
         return 2
     print('| server | technique | receivers | connected in | delivered / expected | lost | dup | out of order '
           '| p50 ms | p99 ms | max ms | server µs/delivery | generator busy |')
