@@ -10,6 +10,7 @@ import java.util.Map;
 import io.pushlab.hub.BrokerUnavailableException;
 import io.pushlab.hub.RoomLimitException;
 import io.pushlab.stats.Rejections;
+import org.apache.tomcat.util.http.InvalidParameterException;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -41,6 +42,14 @@ public class ApiExceptionHandler {
 	/** The {@code detail} of a 404 for a path that names no endpoint and no file. */
 	static final String NO_SUCH_PATH = "path: names no endpoint and no file (the problem's instance is the path)";
 
+	/**
+	 * The {@code detail} for a query string that Tomcat cannot decode; the chat
+	 * handshake, which reads its parameter outside any controller, answers the same
+	 * words.
+	 */
+	public static final String UNDECODABLE_QUERY = "query: could not be decoded (each % must be followed by two hex"
+			+ " digits, the escapes must decode as UTF-8, and a % itself is sent as %25)";
+
 	private final Rejections rejections;
 
 	public ApiExceptionHandler(Rejections rejections) {
@@ -63,6 +72,22 @@ public class ApiExceptionHandler {
 	ResponseEntity<ProblemDetail> missing(MissingServletRequestParameterException ex) {
 		this.rejections.reject("invalid_input");
 		return problem(HttpStatus.BAD_REQUEST, List.of(ex.getParameterName() + ": is required"));
+	}
+
+	/**
+	 * A query string that Tomcat cannot take apart: a {@code %} not followed by two hex
+	 * digits, escapes that do not decode as UTF-8, or more parameters than the connector
+	 * accepts. Tomcat throws this when an endpoint first reads a parameter; it is the
+	 * client's fault, so it is answered and counted like the requests Tomcat refuses
+	 * itself ({@code malformed_request}), not logged as a server error.
+	 */
+	@ExceptionHandler(InvalidParameterException.class)
+	ResponseEntity<ProblemDetail> malformedQuery(InvalidParameterException ex) {
+		this.rejections.reject("malformed_request");
+		String message = String.valueOf(ex.getMessage());
+		String detail = message.contains("maximum number") ? "query: has more parameters than the server accepts"
+				: UNDECODABLE_QUERY;
+		return problem(HttpStatus.BAD_REQUEST, List.of(detail));
 	}
 
 	@ExceptionHandler(PayloadTooLargeException.class)

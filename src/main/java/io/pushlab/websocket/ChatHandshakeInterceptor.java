@@ -10,6 +10,7 @@ import io.pushlab.hub.MessageRules;
 import io.pushlab.technique.Technique;
 import io.pushlab.stats.Rejections;
 import io.pushlab.stats.TechniqueStats;
+import io.pushlab.web.ApiExceptionHandler;
 import io.pushlab.web.ConnectionsPerAddress;
 import io.pushlab.web.SessionOwner;
 import jakarta.servlet.http.HttpServletRequest;
@@ -74,7 +75,15 @@ public class ChatHandshakeInterceptor implements HandshakeInterceptor {
 			Map<String, Object> attributes) throws Exception {
 		this.stats.request(Technique.WEBSOCKET);
 		HttpServletRequest servletRequest = ((ServletServerHttpRequest) request).getServletRequest();
-		String user = servletRequest.getParameter("user");
+		String user;
+		try {
+			user = servletRequest.getParameter("user");
+		}
+		catch (IllegalStateException ex) {
+			// Tomcat's InvalidParameterException: a query it cannot decode is the
+			// client's fault, answered like the requests Tomcat refuses itself
+			return refuse(response, HttpStatus.BAD_REQUEST, "malformed_request", ApiExceptionHandler.UNDECODABLE_QUERY);
+		}
 		String error = MessageRules.checkUser("user", user);
 		if (error != null) {
 			return refuse(response, HttpStatus.FORBIDDEN, "invalid_name", error);

@@ -5,17 +5,22 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
 import io.pushlab.support.Api;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
@@ -32,6 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
+@ExtendWith(OutputCaptureExtension.class)
 class MalformedRequestAnswersTests {
 
 	@LocalServerPort
@@ -136,6 +142,68 @@ class MalformedRequestAnswersTests {
 			assertThat(problem.get("type").asString()).isEqualTo("urn:pushlab:problem:not-found");
 			assertThat(problem.get("instance").asString()).isEqualTo("/error");
 		}
+	}
+
+	/**
+	 * Tomcat takes the query apart when an endpoint first reads a parameter, and throws
+	 * for one it cannot decode: the client gets a 400 naming the query, and the log gets
+	 * no server error with a stack trace.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "/api/rooms/lobby/messages?after=%zz", "/api/rooms/lobby/longpoll?client=c1&timeout=%",
+			"/api/rooms/lobby/events?after=%C3%28", "/api/rooms/lobby/messages?%=1" })
+	void aQueryThatCannotBeDecodedIsA400ProblemNamingTheQueryNotAServerError(String target, CapturedOutput output)
+			throws IOException {
+		Api api = new Api(this.port);
+		long before = api.rejected("malformed_request");
+		assertProblem(send("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"), 400, "query",
+				"%25");
+		assertThat(api.rejected("malformed_request")).isEqualTo(before + 1);
+		assertThat(output.getAll()).doesNotContain("InvalidParameterException", "Request processing failed", "\tat ");
+	}
+
+	/** The chat handshake reads its {@code user} outside any controller. */
+	@Test
+	void aChatHandshakeWhoseQueryCannotBeDecodedIsA400NotAServerError(CapturedOutput output) throws IOException {
+		Api api = new Api(this.port);
+		long before = api.rejected("malformed_request");
+		Answer answer = send("GET /ws/chat?user=al%zz HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\n"
+				+ "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
+		assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+		assertThat(answer.headers().get("content-type")).startsWith("text/plain");
+		assertThat(answer.body()).startsWith("query: could not be decoded").contains("%25");
+		assertThat(api.rejected("malformed_request")).isEqualTo(before + 1);
+		assertThat(output.getAll()).doesNotContain("InvalidParameterException", "\tat ");
+	}
+
+	/**
+	 * Tomcat logs a request it cannot parse with a stack trace at INFO, once per
+	 * connection handler; requests on many connections at once reach handlers that have
+	 * not logged one yet. The client's answer says what was wrong; the log stays quiet.
+	 */
+	@Test
+	void requestsTomcatCannotParseLeaveNoStackTraceInTheLog(CapturedOutput output) throws IOException {
+		List<Socket> sockets = new ArrayList<>();
+		try {
+			for (int i = 0; i < 24; i++) {
+				Socket socket = new Socket("127.0.0.1", this.port);
+				socket.setSoTimeout(20_000);
+				sockets.add(socket);
+			}
+			for (Socket socket : sockets) {
+				socket.getOutputStream()
+					.write("GET /a|b HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+			}
+			for (Socket socket : sockets) {
+				assertProblem(Answer.read(socket.getInputStream()), 400, "path", "percent-encoded");
+			}
+		}
+		finally {
+			for (Socket socket : sockets) {
+				socket.close();
+			}
+		}
+		assertThat(output.getAll()).doesNotContain("Error parsing HTTP request header", "\tat ");
 	}
 
 	@Test
