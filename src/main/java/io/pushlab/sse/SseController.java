@@ -12,10 +12,13 @@ import io.pushlab.web.ServiceUnavailableException;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.CacheControl;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -74,6 +77,23 @@ public class SseController {
 			.body(emitter);
 	}
 	// @end
+
+	/**
+	 * {@code HEAD}: the stream's status and headers, and no stream. Served as a GET, as
+	 * Spring serves {@code HEAD} by default, it would open a stream whose writes the
+	 * container discards, so nothing would ever notice that the client had gone: the
+	 * stream would stay subscribed, counted as open and holding its address's place for
+	 * good.
+	 */
+	@RequestMapping(path = "/api/rooms/{room}/events", method = RequestMethod.HEAD)
+	public ResponseEntity<Void> head(@PathVariable String room) {
+		InvalidInputException.throwIfAny(MessageRules.checkRoom("room", room));
+		return ResponseEntity.ok()
+			.contentType(MediaType.TEXT_EVENT_STREAM)
+			.cacheControl(CacheControl.noCache().noTransform())
+			.header("X-Accel-Buffering", "no")
+			.build();
+	}
 
 	private static long parseId(String field, String value) {
 		try {

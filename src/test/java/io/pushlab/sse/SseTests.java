@@ -2,6 +2,8 @@ package io.pushlab.sse;
 
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,6 +67,31 @@ class SseTests {
 			ids.add(id);
 		}
 		return ids;
+	}
+
+	@Test
+	void aHeadRequestGetsTheStreamsHeadersAndLeavesNoStreamOpen() {
+		long before = openStreams();
+		for (int i = 0; i < 3; i++) {
+			HttpResponse<String> response = this.api.send(HttpRequest.newBuilder(events("sse-head"))
+				.timeout(WAIT)
+				.method("HEAD", BodyPublishers.noBody())
+				.build());
+			assertThat(response.statusCode()).isEqualTo(200);
+			assertThat(response.headers().firstValue("Content-Type"))
+				.hasValueSatisfying((type) -> assertThat(type).startsWith("text/event-stream"));
+			assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-cache, no-transform");
+		}
+		assertThat(openStreams()).isEqualTo(before);
+		HttpResponse<String> invalid = this.api.send(HttpRequest.newBuilder(events("Not_A_Room"))
+			.timeout(WAIT)
+			.method("HEAD", BodyPublishers.noBody())
+			.build());
+		assertThat(invalid.statusCode()).isEqualTo(400);
+	}
+
+	private long openStreams() {
+		return this.api.getJson("/api/stats").get("techniques").get("sse").get("open").asLong();
 	}
 
 	@Test
