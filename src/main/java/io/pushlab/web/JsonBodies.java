@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -39,12 +40,38 @@ public final class JsonBodies {
 			node = jsonMapper.readTree(bytes);
 		}
 		catch (JacksonException ex) {
-			throw new InvalidInputException("body: must be " + expected + " (" + ex.getOriginalMessage() + ")");
+			throw new InvalidInputException("body: must be " + expected + " (" + syntaxError(ex) + ")");
 		}
 		if (node == null || !node.isObject()) {
 			throw new InvalidInputException("body: must be " + expected);
 		}
 		return node;
+	}
+
+	/**
+	 * Says where and why a body is not JSON, in the client's terms: the parser's words
+	 * without its source description or its Java type and feature names.
+	 * @param ex the parser's exception
+	 * @return e.g. {@code line 1, column 24: the JSON ends before it is complete}
+	 */
+	static String syntaxError(JacksonException ex) {
+		String message = String.valueOf(ex.getOriginalMessage());
+		String reason;
+		if (message.startsWith("Unexpected end-of-input")) {
+			reason = "the JSON ends before it is complete";
+		}
+		else if (message.startsWith("Trailing token")) {
+			reason = "something follows the JSON value";
+		}
+		else {
+			reason = message.replaceAll("\\s*\\(start marker at \\[Source:[^\\]]*\\]\\)", "")
+				.replaceAll("\\s*at \\[Source:[^\\]]*\\]", "");
+		}
+		TokenStreamLocation location = ex.getLocation();
+		if (location != null && location.getLineNr() > 0 && location.getColumnNr() > 0) {
+			return "line " + location.getLineNr() + ", column " + location.getColumnNr() + ": " + reason;
+		}
+		return reason;
 	}
 
 	/**

@@ -107,6 +107,22 @@ class PublishTests {
 	}
 
 	@Test
+	void aBodyThatIsNotJsonSaysWhereAndWhyWithoutTheParsersInternals() {
+		String[][] cases = { { "{\"from\":\"al\",\"text\":\"x\"", "the JSON ends before it is complete" },
+				{ "{\"from\":\"al\",\"text\":\"x\"} {}", "line 1, column 26: something follows the JSON value" },
+				{ "{\"from\":\"al\",}", "line 1, column 14: Unexpected character ('}'" } };
+		for (String[] c : cases) {
+			HttpResponse<String> response = this.api.post(path("pub-syntax"), c[0]);
+			assertProblem(response, 400, "body");
+			String detail = Api.parse(response.body()).get("detail").asString();
+			assertThat(detail).as(c[0])
+				.startsWith("body: must be a JSON object with from and text (")
+				.contains(c[1])
+				.doesNotContain("Source", "REDACTED", "`", "tools.jackson", "Feature");
+		}
+	}
+
+	@Test
 	void everyInvalidFieldIsListed() {
 		HttpResponse<String> response = this.api.post(path("pub-many"), "{\"from\":\"\",\"text\":\"\"}");
 		assertThat(response.statusCode()).isEqualTo(400);
